@@ -1,0 +1,41 @@
+/**
+ * A problem found in what a user wrote. Validation collects every issue instead of stopping at the first,
+ * so a pull request shows all of them at once. Errors fail validation; warnings are likely mistakes.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Issue {
+  severity: Severity;
+  /** Stable, machine-readable identifier, e.g. `tproxy.port.quoted`. Never reworded once released. */
+  code: string;
+  /** Repo-relative file the problem is in (or the rendered artefact, e.g. `hosts/web-1.yaml (rendered Dataplane)`). */
+  file: string;
+  /** 1-based line in `file` when known. */
+  line?: number;
+  /** YAML path inside the file, e.g. `redirect.inbound.port`. */
+  path?: string;
+  /** What is wrong, in the words of the tool that would reject it (kumactl, kuma-dp) where one exists. */
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+}
+
+export const error = (i: Omit<Issue, 'severity'>): Issue => ({ severity: 'error', ...i });
+export const warning = (i: Omit<Issue, 'severity'>): Issue => ({ severity: 'warning', ...i });
+
+export const hasErrors = (issues: readonly Issue[]): boolean => issues.some((i) => i.severity === 'error');
+
+/** `file:line path: message (hint)` - the one-line form used in text output and PR comments. */
+export function formatIssue(i: Issue): string {
+  const where = i.line === undefined ? i.file : `${i.file}:${i.line}`;
+  const path = i.path ? ` ${i.path}:` : '';
+  const hint = i.hint ? ` -> ${i.hint}` : '';
+  return `${i.severity}: ${where}${path} ${i.message} [${i.code}]${hint}`;
+}
+
+/** Stable order for output: by file, then line, then code. */
+export function sortIssues(issues: readonly Issue[]): Issue[] {
+  return [...issues].sort(
+    (a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.code.localeCompare(b.code),
+  );
+}
