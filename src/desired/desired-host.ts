@@ -1,0 +1,76 @@
+import type { KumaVersion } from '../versions.js';
+import type { Layer } from './load-repo.js';
+
+/**
+ * Validated desired state of one host: every layer merged, defaults applied, `${host}` substituted. This is the
+ * input of rendering; nothing here has been rendered or checked against Kuma's rules yet.
+ */
+export interface DesiredHost {
+  name: string;
+  /** The host's own file. */
+  file: string;
+  kumaVersion: KumaVersion;
+  /** fleet, then groups in the order the host lists them, then the host: for "where was this set". */
+  layers: Layer<object>[];
+  dataplane: {
+    templatePath: string;
+    /** Variables in the order written; values as kuma-dp receives them (numbers and booleans stringified). */
+    vars: [string, string][];
+  };
+  /** Kuma tproxy config files in kumactl `--config` order: fleet, groups, host. */
+  tproxyConfigPaths: string[];
+  kumaDp: {
+    user: string;
+    uid: number;
+    binary: string;
+    envoyBinary: string;
+    corednsBinary: string;
+    cpAddress: string;
+    caCertFile: string | undefined;
+    tokenFile: string;
+    dataplaneFile: string;
+    tproxyConfigFile: string;
+    passTproxyConfig: boolean;
+    dns: { enabled: boolean; corednsPort: number; envoyPort: number };
+    readinessPort: number;
+    extraArgs: string[];
+    env: Record<string, string>;
+  };
+  service: { user: string; uid: number | undefined; ports: number[] };
+  safety: { sshPort: number; allowSshRedirect: boolean };
+}
+
+/** Defaults follow the guide (../integrate-transparent-proxy-guide.md) and kuma-dp's own defaults (REFERENCE §4.1). */
+export const KUMA_DP_DEFAULTS = {
+  user: 'kuma-dp',
+  uid: 5678,
+  binary: '/usr/local/bin/kuma-dp',
+  envoyBinary: '/usr/local/bin/envoy',
+  corednsBinary: '/usr/local/bin/coredns',
+  tokenFile: '/kuma/${host}-token',
+  dataplaneFile: '/kuma/${host}-dataplane.yaml',
+  tproxyConfigFile: '/kuma/${host}-tproxy.yaml',
+  passTproxyConfig: false,
+  dns: { enabled: true, corednsPort: 15053, envoyPort: 15054 },
+  readinessPort: 9902,
+} as const;
+
+export const SAFETY_DEFAULTS = { sshPort: 22, allowSshRedirect: false } as const;
+
+/** Where a setting was last written, for pointing an issue at the right file and line. */
+export function locateSetting(host: DesiredHost, path: readonly PropertyKey[]): { file: string; line?: number } {
+  for (let i = host.layers.length - 1; i >= 0; i--) {
+    const layer = host.layers[i]!;
+    if (hasPath(layer.data, path)) return { file: layer.file, line: layer.source.lineOf(path) };
+  }
+  return { file: host.file };
+}
+
+function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
+  let cur: unknown = data;
+  for (const key of path) {
+    if (typeof cur !== 'object' || cur === null || !(String(key) in cur)) return false;
+    cur = (cur as Record<string, unknown>)[String(key)];
+  }
+  return cur !== undefined;
+}

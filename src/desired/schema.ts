@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/**
+ * The files a user writes in a desired-state repo. Every type here is the *raw file* stage: fields are optional
+ * because fleet.yaml, groups/*.yaml and hosts/*.yaml layer on top of each other (objects merge key by key, lists
+ * replace, like kumactl's config files). Required fields are checked after layering (compose-host.ts).
+ */
+
+const port = z.number().int().min(1).max(65535);
+/** Absolute path on the host. `${host}` is replaced by the host name, so fleet defaults can name per-host files. */
+const hostPath = z.string().min(1);
+/** A path inside the desired-state repo, relative to its root. */
+const repoPath = z.string().min(1);
+
+export const kumaDpSettingsSchema = z
+  .strictObject({
+    user: z.string().min(1).optional().describe('User kuma-dp runs as (runuser -u). Default kuma-dp.'),
+    uid: z.number().int().min(0).max(65535).optional().describe('UID of that user. Default 5678, as the guide.'),
+    binary: hostPath.optional().describe('kuma-dp binary. Default /usr/local/bin/kuma-dp.'),
+    envoyBinary: hostPath.optional().describe('--binary-path (Envoy). Default /usr/local/bin/envoy.'),
+    corednsBinary: hostPath.optional().describe('--dns-coredns-path. Default /usr/local/bin/coredns.'),
+    cpAddress: z.string().min(1).optional().describe('--cp-address, e.g. https://kuma-cp.internal:5678.'),
+    caCertFile: hostPath.optional().describe('--ca-cert-file: CA of the control plane certificate.'),
+    tokenFile: hostPath
+      .optional()
+      .describe('--dataplane-token-file. Only the path: the token itself never goes into the repo.'),
+    dataplaneFile: hostPath.optional().describe('--dataplane-file: where the Dataplane template is written on the host.'),
+    tproxyConfigFile: hostPath.optional().describe('Where the effective transparent-proxy config file is written.'),
+    passTproxyConfig: z
+      .boolean()
+      .optional()
+      .describe('Kuma 2.11+: also pass --transparent-proxy-config to kuma-dp, so redirect ports come from one file.'),
+    dns: z
+      .strictObject({
+        enabled: z.boolean().optional().describe('--dns-enabled. Default true.'),
+        corednsPort: port.optional().describe('--dns-coredns-port: must equal redirect.dns.port. Default 15053.'),
+        envoyPort: port.optional().describe('--dns-envoy-port. Default 15054.'),
+      })
+      .optional(),
+    readinessPort: port.optional().describe('KUMA_READINESS_PORT. Default 9902.'),
+    extraArgs: z.array(z.string()).optional().describe('More `kuma-dp run` flags, appended after the generated ones.'),
+    env: z.record(z.string(), z.string()).optional().describe('Environment of kuma-dp. Env vars override flags in kuma-dp.'),
+  })
+  .describe('How kuma-dp runs on the host.');
+
+export const serviceSettingsSchema = z.strictObject({
+  user: z.string().min(1).optional().describe('User the service runs as; must differ from the kuma-dp user.'),
+  uid: z.number().int().min(0).optional().describe('UID of the service user, when known.'),
+  ports: z.array(port).optional().describe('Ports the service listens on.'),
+});
+
+export const safetySettingsSchema = z.strictObject({
+  sshPort: port.optional().describe('SSH port that must stay out of inbound redirection. Default 22.'),
+  allowSshRedirect: z
+    .boolean()
+    .optional()
+    .describe('Waive the SSH exclusion check (the host is reached another way). Default false.'),
+});
+
+export const dataplaneVarValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const dataplaneSettingsSchema = z.strictObject({
+  template: repoPath.optional().describe('Dataplane template (Kuma YAML with mustache placeholders), repo-relative.'),
+  vars: z
+    .record(z.string(), dataplaneVarValue)
+    .optional()
+    .describe('Passed to kuma-dp as --dataplane-var=key=value, in this order (layers merge key by key).'),
+});
+
+/** Settings every layer may set. */
+const layerShape = {
+  dataplane: dataplaneSettingsSchema.optional(),
+  kumaVersion: z.string().min(1).optional().describe('Target Kuma version, e.g. 2.14.3 (supported: 2.9 to 2.14).'),
+  tproxyConfig: repoPath
+    .optional()
+    .describe('Kuma transparent-proxy config file (kumactl --config format) layered at this level.'),
+  kumaDp: kumaDpSettingsSchema.optional(),
+  service: serviceSettingsSchema.optional(),
+  safety: safetySettingsSchema.optional(),
+};
+
+export const fleetFileSchema = z.strictObject(layerShape).describe('fleet.yaml: defaults for every host.');
+export const groupFileSchema = z.strictObject(layerShape).describe('groups/<name>.yaml: defaults for member hosts.');
+
+export const hostFileSchema = z
+  .strictObject({
+    ...layerShape,
+    name: z.string().min(1).optional().describe('Host name. Default: the file name without .yaml.'),
+    groups: z.array(z.string().min(1)).optional().describe('Groups applied in order, after fleet.yaml.'),
+  })
+  .describe('hosts/<name>.yaml: one host.');
+
+export type KumaDpSettings = z.infer<typeof kumaDpSettingsSchema>;
+export type ServiceSettings = z.infer<typeof serviceSettingsSchema>;
+export type SafetySettings = z.infer<typeof safetySettingsSchema>;
+export type FleetFile = z.infer<typeof fleetFileSchema>;
+export type GroupFile = z.infer<typeof groupFileSchema>;
+export type HostFile = z.infer<typeof hostFileSchema>;

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import git from 'isomorphic-git';
+import type { RepoReader } from '../desired/repo-reader.js';
+import { KumaGitopsError } from '../errors.js';
+
+/** Blob texts by object id, shared by the readers of one diff: unchanged files are read and decoded once. */
+export type BlobCache = Map<string, string>;
+
+/**
+ * One commit of a local git repository, read with isomorphic-git straight from the object store: no checkout, no
+ * network, the working tree is never touched. `repoDir` may be a subdirectory of the git work tree (a desired-state
+ * folder inside a bigger repo): paths are then relative to it.
+ */
+export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCache = new Map()): Promise<RepoReader> {
+  let dir: string;
+  try {
+    dir = await git.findRoot({ fs, filepath: resolve(repoDir) });
+  } catch {
+    throw new KumaGitopsError('git.not-a-repo', `'${repoDir}' is not inside a git repository`, { repoDir });
+  }
+  const sub = relative(dir, resolve(repoDir)).split(sep).join('/');
+  const prefix = sub === '' ? '' : `${sub}/`;
+  let commit: string;
+  try {
+    commit = await git.resolveRef({ fs, dir, ref }).catch(() => git.expandOid({ fs, dir, oid: ref }));
+  } catch (e) {
+    throw new KumaGitopsError(
+      'git.bad-ref',
+      `git ref '${ref}' not found in ${dir}: ${(e as Error).message.split('\n')[0]}`,
+      { dir, ref },
+      { cause: e },
+    );
+  }
+  const oids = new Map<string, string>();
+  const { commit: c } = await git.readCommit({ fs, dir, oid: commit });
+  await readTree(dir, c.tree, '', oids);
+  if (prefix) {
+    for (const [path, oid] of [...oids]) {
+      oids.delete(path);
+      if (path.startsWith(prefix)) oids.set(path.slice(prefix.length), oid);
+    }
+  }
+  const label = `${ref} (${commit.slice(0, 7)})`;
+  return {
+    label,
+    list: async () => [...oids.keys()],
+    read: async (path) => {
+      const oid = oids.get(path);
+      if (!oid) return undefined;
+      let text = cache.get(oid);
+      if (text === undefined) {
+        const { blob } = await git.readBlob({ fs, dir, oid });
+        text = Buffer.from(blob).toString('utf8');
+        cache.set(oid, text);
+      }
+      return { path, text, oid };
+    },
+  };
+}
+
+async function readTree(dir: string, oid: string, prefix: string, out: Map<string, string>): Promise<void> {
+  const { tree } = await git.readTree({ fs, dir, oid });
+  await Promise.all(
+    tree.map(async (entry) => {
+      const path = prefix + entry.path;
+      if (entry.type === 'tree') await readTree(dir, entry.oid, `${path}/`, out);
+      else if (entry.type === 'blob') out.set(path, entry.oid);
+    }),
+  );
+}

@@ -1,0 +1,90 @@
+import type { DesiredHost } from '../desired/desired-host.js';
+import { atLeast } from '../versions.js';
+
+/** The exact process the host must run, and what kuma-dp will make of it. */
+export interface KumaDpCommand {
+  /** As in the guide: `runuser -u kuma-dp -- /usr/local/bin/kuma-dp run --cp-address=... ...`. */
+  argv: string[];
+  /** Environment kuma-dp runs with (on top of the supervisor's minimal environment). */
+  env: Record<string, string>;
+  /** Effective settings after kuma-dp's precedence: env vars override flags (REFERENCE §4.1). */
+  effective: KumaDpEffective;
+}
+
+export interface KumaDpEffective {
+  cpAddress: string;
+  tokenFile: string;
+  dataplaneFile: string;
+  dnsEnabled: boolean;
+  /** The port DNS redirection must point at: the embedded DNS proxy if KUMA_DNS_PROXY_PORT is set, else CoreDNS. */
+  dnsPort: number;
+  envoyDnsPort: number;
+  readinessPort: number;
+}
+
+/** Flags kuma-gitops generates itself; extraArgs must not repeat them. */
+export const GENERATED_FLAGS = [
+  'cp-address',
+  'dataplane-token-file',
+  'dataplane-file',
+  'dataplane-var',
+  'binary-path',
+  'dns-coredns-path',
+  'dns-enabled',
+  'dns-coredns-port',
+  'dns-envoy-port',
+  'ca-cert-file',
+  'transparent-proxy-config',
+] as const;
+
+export function buildKumaDpCommand(host: DesiredHost): KumaDpCommand {
+  const kd = host.kumaDp;
+  const argv = [
+    'runuser',
+    '-u',
+    kd.user,
+    '--',
+    kd.binary,
+    'run',
+    `--cp-address=${kd.cpAddress}`,
+    `--dataplane-token-file=${kd.tokenFile}`,
+    `--dataplane-file=${kd.dataplaneFile}`,
+    ...host.dataplane.vars.map(([k, v]) => `--dataplane-var=${k}=${v}`),
+    `--binary-path=${kd.envoyBinary}`,
+    // CoreDNS flags exist up to 2.14 (REFERENCE §4.1); every supported version has them.
+    `--dns-coredns-path=${kd.corednsBinary}`,
+  ];
+  // Non-default settings only, so a guide-style host renders the guide's command line exactly.
+  if (!kd.dns.enabled) argv.push('--dns-enabled=false');
+  if (kd.dns.corednsPort !== 15053) argv.push(`--dns-coredns-port=${kd.dns.corednsPort}`);
+  if (kd.dns.envoyPort !== 15054) argv.push(`--dns-envoy-port=${kd.dns.envoyPort}`);
+  if (kd.caCertFile !== undefined) argv.push(`--ca-cert-file=${kd.caCertFile}`);
+  if (kd.passTproxyConfig && atLeast(host.kumaVersion, 2, 11)) {
+    argv.push(`--transparent-proxy-config=${kd.tproxyConfigFile}`);
+  }
+  argv.push(...kd.extraArgs);
+
+  const env: Record<string, string> = { ...kd.env };
+  // The readiness port has no flag (REFERENCE §4.1): only the environment sets it.
+  if (kd.readinessPort !== 9902 && env.KUMA_READINESS_PORT === undefined) {
+    env.KUMA_READINESS_PORT = String(kd.readinessPort);
+  }
+  return { argv, env, effective: effectiveSettings(host, env) };
+}
+
+function effectiveSettings(host: DesiredHost, env: Record<string, string>): KumaDpEffective {
+  const kd = host.kumaDp;
+  const num = (name: string) => (env[name] === undefined ? undefined : Number(env[name]));
+  const bool = (name: string) => (env[name] === undefined ? undefined : /^(1|t|true)$/i.test(env[name]!.trim()));
+  const proxyPort = num('KUMA_DNS_PROXY_PORT');
+  return {
+    cpAddress: env.KUMA_CONTROL_PLANE_URL ?? kd.cpAddress,
+    tokenFile: env.KUMA_DATAPLANE_RUNTIME_TOKEN_PATH ?? kd.tokenFile,
+    dataplaneFile: env.KUMA_DATAPLANE_RUNTIME_RESOURCE_PATH ?? kd.dataplaneFile,
+    dnsEnabled: bool('KUMA_DNS_ENABLED') ?? kd.dns.enabled,
+    // ≤2.14: a non-zero KUMA_DNS_PROXY_PORT switches to the embedded DNS proxy (REFERENCE §4.1).
+    dnsPort: proxyPort ? proxyPort : (num('KUMA_DNS_CORE_DNS_PORT') ?? kd.dns.corednsPort),
+    envoyDnsPort: num('KUMA_DNS_ENVOY_DNS_PORT') ?? kd.dns.envoyPort,
+    readinessPort: num('KUMA_READINESS_PORT') ?? kd.readinessPort,
+  };
+}
