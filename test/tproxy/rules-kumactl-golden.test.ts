@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
+import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
+import { formatDryRun } from '../../src/tproxy/rules/format-restore.js';
+import { parseKumaVersion } from '../../src/versions.js';
+
+/**
+ * Conformance with Kuma's own `kumactl install transparent-proxy --dry-run` goldens (REFERENCE §7.1), for every
+ * version directory. Facts are what those tests see: non-root, no usable iptables, only `root` in /etc/passwd.
+ */
+const GOLDEN = '/work/shared/kuma/golden';
+const DEAD_GOLDEN = 'install-transparent-proxy.dns.golden.txt'; // stale placeholders and V1 rules (§7.1)
+const FACTS = { executables: false, users: { root: 0 } };
+const VERSIONS = { 'v2.9': '2.9', 'v2.13': '2.13', 'v2.14': '2.14' } as const;
+
+interface GoldenCase {
+  flags: string[];
+  golden: string | null;
+}
+const cases = JSON.parse(readFileSync(join(GOLDEN, 'cases.json'), 'utf8')) as Record<string, GoldenCase>;
+const kumactlCases = Object.entries(cases).filter(
+  ([name, c]) => name.startsWith('kumactl/') && c.golden !== null && !c.golden.endsWith(DEAD_GOLDEN),
+);
+
+/**
+ * HAND-WRITTEN flag -> config translations, one per case, until src/tproxy/kumactl-flags.ts lands. Every case
+ * runs `--dry-run --ip-family-mode ipv4 <extra flags>`; the extra flags are shown next to each entry.
+ */
+const withConfig = (edit: (c: TproxyConfig) => void): TproxyConfig => {
+  const c = defaultTproxyConfig();
+  c.dryRun = true;
+  c.ipFamilyMode = 'ipv4';
+  edit(c);
+  return c;
+};
+const dnsCaptureAll12345 = (c: TproxyConfig) => {
+  c.kumaDPUser = '0';
+  c.redirect.dns.captureAll = true;
+  c.redirect.dns.enabled = true; // forced by captureAll
+  c.redirect.dns.port = 12345;
+};
+const overrides = (c: TproxyConfig) => {
+  c.kumaDPUser = 'root';
+  c.redirect.outbound.port = 12345;
+  c.redirect.inbound.port = 12346;
+  c.redirect.outbound.excludePorts = [2000, 2001];
+  c.redirect.inbound.excludePorts = [1000, 1001];
+};
+const uidExclusions =
+  (...entries: string[]) =>
+  (c: TproxyConfig) => {
+    c.kumaDPUser = 'root';
+    c.redirect.outbound.excludePortsForUIDs = entries;
+  };
+const excludedPorts = uidExclusions(
+  'tcp:1900,1902,1000-2000:106-108',
+  'tcp:2900,2902,3000-5000:203',
+  'udp:3900,3902,4000-6000:303',
+);
+const HAND_CONFIGS: Record<string, TproxyConfig> = {
+  // --kuma-dp-user root
+  'kumactl/defaults-username': withConfig((c) => {
+    c.kumaDPUser = 'root';
+  }),
+  // --kuma-dp-user 0
+  'kumactl/defaults-uid': withConfig((c) => {
+    c.kumaDPUser = '0';
+  }),
+  // --kuma-dp-user 0 --redirect-all-dns-traffic --redirect-dns-port 12345
+  'kumactl/dns-no-conntrack-module': withConfig(dnsCaptureAll12345),
+  // ... plus --skip-dns-conntrack-zone-split
+  'kumactl/dns-skip-conntrack-zone-split': withConfig((c) => {
+    dnsCaptureAll12345(c);
+    c.redirect.dns.skipConntrackZoneSplit = true;
+  }),
+  // --kuma-dp-user root --redirect-outbound-port 12345 --redirect-inbound-port 12346
+  //   --exclude-outbound-ports 2000,2001 --exclude-inbound-ports 1000,1001
+  'kumactl/overrides': withConfig(overrides),
+  // the same with a second --ip-family-mode ipv4
+  'kumactl/overrides-ipv4': withConfig(overrides),
+  // --kuma-dp-user root --exclude-outbound-ports-for-uids <each of the three entries>
+  'kumactl/excludedports': withConfig(excludedPorts),
+  'kumactl/excludedports-simpler': withConfig(excludedPorts),
+  // --kuma-dp-user root --exclude-outbound-ports-for-uids '*:*:0'
+  'kumactl/excludedports-wildcards': withConfig(uidExclusions('*:*:0')),
+  // --kuma-dp-user root --exclude-outbound-ports-for-uids tcp:*:0
+  'kumactl/excludedports-allprotos': withConfig(uidExclusions('tcp:*:0')),
+  // --kuma-dp-user root --exclude-outbound-ports-for-uids 123
+  'kumactl/excludedports-onlyuid': withConfig(uidExclusions('123')),
+};
+
+/** §1.4 against FACTS.users: `LookupId` first, then `Lookup` by name; empty means UID 5678, then `kuma-dp`. */
+function resolveUid(user: string, users: Record<string, number>): string {
+  const byId = (id: string) => (/^\d+$/.test(id) && Object.values(users).includes(Number(id)) ? id : undefined);
+  const byName = (name: string) => (users[name] === undefined ? undefined : String(users[name]));
+  const uid = user === '' ? (byId('5678') ?? byName('kuma-dp')) : (byId(user) ?? byName(user));
+  if (uid === undefined) throw new Error(`user '${user}' not found`);
+  return uid;
+}
+
+/** Kuma's normalisation (cases.json `_meta.kumactl_normalisation`). */
+const normalise = (out: string): string =>
+  out
+    .replace(/-o ([^ ]+)/g, '-o ifPlaceholder')
+    .replace(/-m comment --comment ".*?" /g, '')
+    .replace(
+      /^-I OUTPUT (\d+) -p udp --dport 53 -m owner --uid-owner (\d+) -j (\w+)$/gm,
+      '-I OUTPUT $1 -p udp --dport 53 -m owner --uid-owner $2 -j dnsJumpTargetPlaceholder',
+    );
+
+describe.each(Object.entries(VERSIONS))('kumactl dry-run goldens %s', (dir, versionText) => {
+  it('covers every live golden file in the directory', () => {
+    const live = readdirSync(join(GOLDEN, dir, 'kumactl')).filter((f) => f !== DEAD_GOLDEN);
+    const covered = new Set(kumactlCases.map(([, c]) => c.golden!.replace('kumactl/', '')));
+    expect(live.filter((f) => !covered.has(f))).toEqual([]);
+  });
+
+  it.each(kumactlCases)('%s', (name, c) => {
+    const config = HAND_CONFIGS[name];
+    expect(config, `no config for ${name} (flags ${c.flags.join(' ')})`).toBeDefined();
+    const uid = resolveUid(config!.kumaDPUser, FACTS.users);
+    const sets = buildRuleSets(parseKumaVersion(versionText), config!, FACTS, uid);
+    const want = readFileSync(join(GOLDEN, dir, c.golden!), 'utf8');
+    expect(normalise(formatDryRun(sets, { verbose: config!.verbose }))).toBe(want);
+  });
+});
