@@ -151,8 +151,8 @@ describe('dotted keys become nested maps, merged shallowly', () => {
       [{ key: 'a', vars: ['a.b', 'a'] }],
     ],
     ['__proto__ is an ordinary key', [['__proto__.x', '1']], { ['__proto__']: { x: '1' } }, []],
-  ] as const)('%s', (_, entries, data, collisions) => {
-    const got = nestDataplaneVars(new Map(entries as ReadonlyArray<[string, string]>));
+  ] satisfies Array<[string, Array<[string, string]>, object, object[]]>)('%s', (_, entries, data, collisions) => {
+    const got = nestDataplaneVars(new Map(entries));
     expect(JSON.parse(JSON.stringify(got.data))).toEqual(JSON.parse(JSON.stringify(data)));
     expect(Object.keys(got.data)).toEqual(Object.keys(data));
     expect(got.collisions).toEqual(collisions);
