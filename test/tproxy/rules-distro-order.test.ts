@@ -55,8 +55,11 @@ function parseSave(text: string): Record<string, Chains> {
     if (!m) continue;
     const comment = /--comment "((?:[^"\\]|\\.)*)"/.exec(m[2]!)?.[1];
     const target = / -j (\S+)/.exec(` ${m[2]}`)?.[1];
-    out[table] ??= {};
-    (out[table]![m[1]!] ??= []).push({ comment: comment === undefined ? undefined : unquoteSave(comment), target });
+    const chains = out[table] ?? {};
+    out[table] = chains;
+    const lines = chains[m[1]!] ?? [];
+    chains[m[1]!] = lines;
+    lines.push({ comment: comment === undefined ? undefined : unquoteSave(comment), target });
   }
   return out;
 }
@@ -65,7 +68,8 @@ function parseSave(text: string): Record<string, Chains> {
 function kernelOrder(table: BuiltTable): Chains {
   const chains: Record<string, BuiltRule[]> = {};
   for (const rule of table.rules) {
-    const list = (chains[rule.chain] ??= []);
+    const list = chains[rule.chain] ?? [];
+    chains[rule.chain] = list;
     if (rule.op === 'insert') list.splice(rule.position! - 1, 0, rule);
     else list.push(rule);
   }
