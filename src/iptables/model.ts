@@ -1,0 +1,94 @@
+/**
+ * Canonical iptables ruleset in iptables-save form (REFERENCE §2.9), one per family.
+ * Two lifecycle stages share the shape: a SavedRuleSet is what `*-save` printed (live host or golden file);
+ * an ExpectedRuleSet is what canonicalisation predicts, and additionally knows how each rule got there.
+ */
+import { COMMENT_PREFIX } from '../tproxy/rules/built-rules.js';
+
+export const KUMA_CHAIN_PREFIX = 'KUMA_MESH';
+
+/** `-` for user chains; counters are never kept because they are not state we manage. */
+export interface SavedChain {
+  name: string;
+  policy: string;
+}
+
+export interface SavedRule {
+  chain: string;
+  /** Tokens after `-A <chain>`, unquoted, in iptables-save spelling and order. */
+  args: readonly string[];
+  /** The whole `-A <chain> …` line as printed (counters stripped), so printing gives back what was read. */
+  text: string;
+}
+
+/** How kumactl put a rule into its chain: `-I` rules must stay ahead of foreign rules, `-A` rules may follow them. */
+export type RulePlacement = 'insert' | 'append';
+
+export interface ExpectedRule extends SavedRule {
+  placement: RulePlacement;
+}
+
+export interface SavedTable<R extends SavedRule = SavedRule> {
+  name: string;
+  /** Chain declarations in the order read or printed. */
+  chains: SavedChain[];
+  /** Rules in file order; iptables-save groups them by chain. */
+  rules: R[];
+}
+
+export interface SavedRuleSet<R extends SavedRule = SavedRule> {
+  tables: SavedTable<R>[];
+}
+
+export type ExpectedRuleSet = SavedRuleSet<ExpectedRule>;
+
+export const BUILT_IN_CHAINS: ReadonlySet<string> = new Set([
+  'PREROUTING',
+  'INPUT',
+  'FORWARD',
+  'OUTPUT',
+  'POSTROUTING',
+]);
+
+export function isKumaChain(name: string, namePrefix = KUMA_CHAIN_PREFIX): boolean {
+  return name.startsWith(`${namePrefix}_`);
+}
+
+export function ruleComment(rule: Pick<SavedRule, 'args'>): string | undefined {
+  const at = rule.args.indexOf('--comment');
+  return at >= 0 ? rule.args[at + 1] : undefined;
+}
+
+export function hasKumaComment(rule: Pick<SavedRule, 'args'>): boolean {
+  return ruleComment(rule)?.startsWith(COMMENT_PREFIX) ?? false;
+}
+
+/** The `-j`/`-g` target, if any. */
+export function ruleTarget(rule: Pick<SavedRule, 'args'>): string | undefined {
+  for (let i = rule.args.length - 2; i >= 0; i--) {
+    if (rule.args[i] === '-j' || rule.args[i] === '-g') return rule.args[i + 1];
+  }
+  return undefined;
+}
+
+export function isKumaOwned(rule: SavedRule, namePrefix = KUMA_CHAIN_PREFIX): boolean {
+  return isKumaChain(rule.chain, namePrefix) || hasKumaComment(rule);
+}
+
+export function rulesOfChain<R extends SavedRule>(table: SavedTable<R>, chain: string): R[] {
+  return table.rules.filter((r) => r.chain === chain);
+}
+
+export function findTable<R extends SavedRule>(set: SavedRuleSet<R>, name: string): SavedTable<R> | undefined {
+  return set.tables.find((t) => t.name === name);
+}
+
+/** Treats a saved ruleset (e.g. a golden file) as the expectation; `placementOf` says which rules were `-I`. */
+export function asExpected(
+  set: SavedRuleSet,
+  placementOf: (rule: SavedRule) => RulePlacement = () => 'append',
+): ExpectedRuleSet {
+  return {
+    tables: set.tables.map((t) => ({ ...t, rules: t.rules.map((r) => ({ ...r, placement: placementOf(r) })) })),
+  };
+}
