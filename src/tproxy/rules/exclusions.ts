@@ -26,6 +26,7 @@ export interface IpExclusion {
 
 export type Exclusion = UidExclusion | IpExclusion;
 
+/** kumactl prefixes UID errors so (§7.1); the `ports for ips` prefix is inferred by analogy. */
 const fail = (direction: Direction, what: 'uids' | 'ips', message: string, entry: string): never => {
   const subject = what === 'uids' ? 'ports for uids' : 'ports for ips';
   throw new KumaGitopsError(
