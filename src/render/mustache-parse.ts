@@ -7,7 +7,7 @@
 
 /** One parsed piece. `offset` is where the tag's open delimiter starts in the source (for real line numbers). */
 export type MustacheElement =
-  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'text'; readonly text: string; readonly offset: number }
   | { readonly type: 'var'; readonly name: string; readonly raw: boolean; readonly offset: number }
   | {
       readonly type: 'section';
@@ -81,15 +81,17 @@ export function goQuote(s: string): string {
   return `"${out}"`;
 }
 
+/** Real 1-based line of a source offset. */
+export const lineAtOffset = (source: string, offset: number): number => source.slice(0, offset).split('\n').length;
+
 /** Parse like hoisie's ParseString; on success the template renders as kuma-dp would. */
 export function parseTemplate(source: string): MustacheParseResult {
   const st = { data: source, otag: '{{', ctag: '}}', p: 0, curline: 1 };
   const partials: string[] = [];
   let partialError: MustacheParseError | null = null;
-  const lineOf = (offset: number): number => source.slice(0, offset).split('\n').length;
   const fail = (line: number, offset: number, message: string, kind: MustacheParseError['kind'] = 'syntax') => {
     const text = kind === 'syntax' ? `line ${line}: ${message}` : message;
-    return new ParseFailure({ kind, line, sourceLine: lineOf(offset), message, text });
+    return new ParseFailure({ kind, line, sourceLine: lineAtOffset(source, offset), message, text });
   };
 
   // readString: scan from p for s; newlines are counted up to the match start, and only applied on success.
@@ -110,13 +112,14 @@ export function parseTemplate(source: string): MustacheParseResult {
   const parseElems = (section: { name: string; startline: number; offset: number } | null): MustacheElement[] => {
     const elems: MustacheElement[] = [];
     for (;;) {
+      const textOffset = st.p;
       const open = readString(st.otag);
       if (open.eof) {
         if (section) throw fail(section.startline, section.offset, `Section ${section.name} has no closing tag`);
-        elems.push({ type: 'text', text: open.text });
+        elems.push({ type: 'text', text: open.text, offset: textOffset });
         return elems;
       }
-      elems.push({ type: 'text', text: open.text.slice(0, open.text.length - st.otag.length) });
+      elems.push({ type: 'text', text: open.text.slice(0, open.text.length - st.otag.length), offset: textOffset });
       const offset = st.p - st.otag.length;
       const ctag = st.ctag;
       const close = st.data[st.p] === '{' ? readString(`}${ctag}`) : readString(ctag);

@@ -90,9 +90,11 @@ describe('hoisie/mustache sections', () => {
     ['a CRLF right after an open tag is skipped', '{{#name}}\r\nA{{/name}}', 'A'],
     ['only one newline is skipped', '{{#name}}\n\nA{{/name}}', '\nA'],
     ['dotted section name', '{{#net.addr}}has-addr{{/net.addr}}', 'has-addr'],
-    ['a dotted rest is not looked up in outer contexts', '[{{#net}}{{x.y}}{{/net}}]', '[]'],
+    ['a dotted rest is looked up only in the first part', '[{{#m}}{{x.s}}{{/m}}]', '[]'],
     // Inferred from recollection of the source: a string section pushes the ROOT context, not the innermost.
     ['inside a string section, names resolve from the root first', '{{#m}}{{#s}}{{x}}{{/s}}{{/m}}', 'outer'],
+    ['inside an inverted section, too', '{{#m}}{{^nope}}{{x}}{{/nope}}{{/m}}', 'outer'],
+    ['inside a map section, names resolve from the map first', '{{#m}}{{x}}{{/m}}', 'inner'],
     ['inside a string section, {{.}} is the root map', '{{#m}}{{#s}}{{.}}{{/s}}{{/m}}', sectionRoot],
     ['inside a map section, {{.}} is that map', '{{#m}}{{.}}{{/m}}', 'map[x:inner]'],
   ])('%s', (_, template, want) => expect(render(template, sectionData)).toBe(want));
