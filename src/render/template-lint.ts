@@ -176,12 +176,12 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
     reported.add(l.elem.offset);
     const tag = tagText(l);
     const near = suggest(l.elem.name, keys);
-    const hint = near ? `did you mean ${near}?` : undefined;
+    const hint = near ? { hint: `did you mean ${near}?` } : {};
     if (l.value === undefined) {
       const message = `${tag}: no var "${l.elem.name}"; kuma-dp renders ${l.elem.type === 'var' ? 'an empty string' : 'the section as if it were unset'}`;
       if (l.elem.type === 'var')
-        issues.push(error({ code: 'template.var.missing', ...at(l.elem.offset), message, hint }));
-      else if (near) issues.push(warning({ code: 'template.var.missing', ...at(l.elem.offset), message, hint }));
+        issues.push(error({ code: 'template.var.missing', ...at(l.elem.offset), message, ...hint }));
+      else if (near) issues.push(warning({ code: 'template.var.missing', ...at(l.elem.offset), message, ...hint }));
     } else if (typeof l.value === 'object') {
       if (l.elem.type !== 'var') continue;
       const message = `${tag} is a group of dotted vars: kuma-dp prints it as Go does, ${JSON.stringify(output.slice(l.start, l.end))}`;

@@ -42,7 +42,6 @@ describe('lintTemplate', () => {
         file: 'dp.yaml',
         line: 2,
         message: '{{zzz}}: no var "zzz"; kuma-dp renders an empty string',
-        hint: undefined,
       },
     ]);
   });
