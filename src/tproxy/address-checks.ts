@@ -1,0 +1,76 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
+/**
+ * Validation of `excludePortsForIPs` entries and `redirect.vnet.networks` (REFERENCE §1.3). kumactl does
+ * these checks in `Initialize`, after all sources are merged; we run them per source so the issue points at
+ * the line that holds the bad value.
+ */
+
+export type IpFamily = 4 | 6;
+
+/** Go `netip.ParseAddr` without zones: IPv4 without leading zeros, or IPv6 (node's checks agree on both). */
+export function ipFamily(text: string): IpFamily | undefined {
+  if (isIPv4(text)) return 4;
+  if (!text.includes('%') && isIPv6(text)) return 6;
+  return undefined;
+}
+
+/** Go `net.ParseCIDR`: `addr/bits`, bits decimal (leading zeros allowed) within the family's length. */
+export function cidrFamily(text: string): IpFamily | undefined {
+  const slash = text.indexOf('/');
+  if (slash < 0) return undefined;
+  const family = ipFamily(text.slice(0, slash));
+  const bits = text.slice(slash + 1);
+  if (family === undefined || !/^[0-9]+$/.test(bits)) return undefined;
+  return Number(bits) <= (family === 4 ? 32 : 128) ? family : undefined;
+}
+
+/**
+ * One `excludePortsForIPs` entry: a comma list of IPs or CIDRs, blank pieces dropped. Returns kumactl's
+ * messages. The reference elides the tail after `Expected format:`; ours names the accepted forms (inferred).
+ */
+export function checkExcludedIpsEntry(entry: string): string[] {
+  // Whether kumactl trims before the emptiness test is not in the reference; a blank entry is treated as empty.
+  if (entry.trim() === '') return ['invalid exclusion rule: the rule cannot be empty'];
+  const messages: string[] = [];
+  for (const piece of entry.split(',')) {
+    const ip = piece.trim();
+    if (ip === '') continue;
+    if (ipFamily(ip) === undefined && cidrFamily(ip) === undefined) {
+      messages.push(
+        `invalid IP address: '${ip}'. Expected format: <ip> or <ip>/<prefix-length> (e.g. 10.0.0.1, 172.16.0.0/16, fe80::/10)`,
+      );
+    }
+  }
+  return messages;
+}
+
+export interface VnetNetwork {
+  iface: string;
+  cidr: string;
+  family: IpFamily;
+}
+
+/**
+ * One `iface:CIDR` entry, split at the first `:` (so `iface:::1/64` is IPv6). The interface name is not
+ * validated (`br+` is a wildcard). kumactl's exact error texts are not in the reference; these are ours.
+ */
+export function parseVnetNetwork(entry: string): { ok: true; value: VnetNetwork } | { ok: false; message: string } {
+  const colon = entry.indexOf(':');
+  if (colon < 0) {
+    return {
+      ok: false,
+      message: `invalid virtual network '${entry}': expected <interface>:<CIDR>, e.g. docker0:172.17.0.0/16`,
+    };
+  }
+  const iface = entry.slice(0, colon);
+  const cidr = entry.slice(colon + 1);
+  const family = cidrFamily(cidr);
+  if (family === undefined) {
+    return {
+      ok: false,
+      message: `invalid virtual network '${entry}': '${cidr}' is not a CIDR (an address/prefix-length is required)`,
+    };
+  }
+  return { ok: true, value: { iface, cidr, family } };
+}

@@ -1,0 +1,81 @@
+import { error, type Issue, warning } from '../issues.js';
+import { parseVnetNetwork, type VnetNetwork } from './address-checks.js';
+import type { TproxyConfig } from './config-types.js';
+import { locate, locateItem, type SourceTree } from './source-locator.js';
+import { hasUidAboveUint16, parseUidExclusion, UID_ERROR_PREFIX, uidRangeHint } from './uid-exclusions.js';
+
+/** Traps in list settings: UID exclusions and virtual networks (REFERENCE §8 items 8, 9 and 10). */
+export function lintListTraps(config: TproxyConfig, trees: readonly SourceTree[]): Issue[] {
+  const issues: Issue[] = [];
+  const where = (path: string, index: number) => {
+    const { node: _node, ...at } = locateItem(trees, path, index);
+    return { ...at, path: `${path}[${index}]` };
+  };
+
+  const inbound = 'redirect.inbound.excludePortsForUIDs';
+  if (config.redirect.inbound.excludePortsForUIDs.length > 0) {
+    const { node: _node, ...at } = locate(trees, inbound);
+    issues.push(
+      error({
+        code: 'tproxy.inbound.exclude-uids',
+        ...at,
+        path: inbound,
+        message:
+          'redirect.inbound.excludePortsForUIDs becomes an unconditional `-A KUMA_MESH_INBOUND -j RETURN`, which disables all inbound redirection',
+        hint: 'remove it; to let a user bypass the proxy use redirect.outbound.excludePortsForUIDs',
+      }),
+    );
+  }
+
+  for (const direction of ['inbound', 'outbound'] as const) {
+    const path = `redirect.${direction}.excludePortsForUIDs`;
+    config.redirect[direction].excludePortsForUIDs.forEach((entry, index) => {
+      const parsed = parseUidExclusion(entry);
+      if (parsed.ok || !hasUidAboveUint16(entry)) return;
+      issues.push(
+        error({
+          code: 'tproxy.exclude-uids.uid-range',
+          ...where(path, index),
+          message: `${UID_ERROR_PREFIX}${parsed.message}`,
+          hint: uidRangeHint,
+        }),
+      );
+    });
+  }
+
+  const networks = config.redirect.vnet.networks;
+  const vnetPath = 'redirect.vnet.networks';
+  const lastByInterface = new Map<string, { index: number; net: VnetNetwork }>();
+  const parsed = networks.map((entry) => parseVnetNetwork(entry));
+  parsed.forEach((p, index) => {
+    if (p.ok) lastByInterface.set(`${p.value.family}/${p.value.iface}`, { index, net: p.value });
+  });
+  parsed.forEach((p, index) => {
+    if (!p.ok) return;
+    const kept = lastByInterface.get(`${p.value.family}/${p.value.iface}`)!;
+    if (kept.index === index) return;
+    issues.push(
+      warning({
+        code: 'tproxy.vnet.duplicate-interface',
+        ...where(vnetPath, index),
+        message: `interface '${p.value.iface}' is listed again for IPv${p.value.family}; kumactl keeps only its last CIDR (${kept.net.cidr}) and drops ${p.value.cidr}`,
+        hint: 'give each interface one CIDR per IP family',
+      }),
+    );
+  });
+
+  const dns = config.redirect.dns;
+  if (networks.length > 0 && !dns.enabled && !dns.captureAll) {
+    const { node: _node, ...at } = locate(trees, vnetPath);
+    issues.push(
+      warning({
+        code: 'tproxy.vnet.dns-redirect',
+        ...at,
+        path: vnetPath,
+        message: `with redirect.vnet.networks set, kumactl redirects UDP/53 on those interfaces to port ${dns.port} even though DNS redirection is disabled`,
+        hint: 'enable redirect.dns so the DNS proxy listens on that port, or make sure DNS from these interfaces may break',
+      }),
+    );
+  }
+  return issues;
+}
