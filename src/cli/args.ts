@@ -58,7 +58,8 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
       continue;
     }
     const value: string | undefined = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw usage(spec, `--${name} needs a value (${flag.value ?? 'VALUE'})`);
+    if (value === undefined || (eq === -1 && value.startsWith('--')))
+      throw usage(spec, `--${name} needs a value (${flag.value ?? 'VALUE'})`);
     if (flag.choices && !flag.choices.includes(value)) {
       throw usage(spec, `--${name} must be one of ${flag.choices.join(', ')}, not '${value}'`);
     }
@@ -74,7 +75,9 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
 }
 
 function usage(spec: CommandSpec, problem: string): UsageError {
-  return new UsageError(`kuma-gitops ${spec.name}: ${problem}\nUsage: ${spec.usage}\nRun 'kuma-gitops ${spec.name} --help' for details.`);
+  return new UsageError(
+    `kuma-gitops ${spec.name}: ${problem}\nUsage: ${spec.usage}\nRun 'kuma-gitops ${spec.name} --help' for details.`,
+  );
 }
 
 /** `--help` text of a command. */

@@ -1,8 +1,9 @@
 import { error, type Issue } from '../issues.js';
 import { DEFAULT_KUMA_VERSION, type KumaVersion, parseKumaVersion } from '../versions.js';
-import { type DesiredHost, KUMA_DP_DEFAULTS, SAFETY_DEFAULTS } from './desired-host.js';
+import { type DesiredHost, HOST_PLACEHOLDER, KUMA_DP_DEFAULTS, SAFETY_DEFAULTS } from './desired-host.js';
 import type { Layer, LoadedRepo } from './load-repo.js';
 import { mergeLayers } from './merge-layers.js';
+import { baseName, FLEET_FILE, GROUPS_DIR } from './repo-paths.js';
 import type { HostFile } from './schema.js';
 import { closest } from './suggest.js';
 
@@ -20,9 +21,12 @@ export function composeHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number]
   if (!hostLayer) return { host: undefined, issues, deps: [entry.file] };
 
   const groupLayers: Layer<object>[] = [];
+  const brokenDeps = repo.broken.has(FLEET_FILE) ? [FLEET_FILE] : [];
   for (const [i, name] of (hostLayer.data.groups ?? []).entries()) {
     const group = repo.groups.get(name);
+    const brokenGroup = [...repo.broken].find((f) => f.startsWith(GROUPS_DIR) && baseName(f) === name);
     if (group) groupLayers.push(group);
+    else if (brokenGroup) brokenDeps.push(brokenGroup);
     else {
       const known = [...repo.groups.keys()];
       issues.push(
@@ -38,10 +42,12 @@ export function composeHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number]
     }
   }
   const layers: Layer<object>[] = [...(repo.fleet ? [repo.fleet] : []), ...groupLayers, hostLayer];
-  const deps = layers.flatMap((l) => [l.file, ...l.refs.values()]);
+  const deps = [...brokenDeps, ...layers.flatMap((l) => [l.file, ...l.refs.values()])];
+  // A broken shared file is reported on its own; composing without it would only add misleading follow-up errors.
+  if (brokenDeps.length > 0) return { host: undefined, issues, deps };
   const merged = mergeLayers(layers.map((l) => l.data as HostFile));
   const at = (path: string) => ({ file: entry.file, path });
-  const sub = (s: string) => s.replaceAll('${host}', entry.name);
+  const sub = (s: string) => s.replaceAll(HOST_PLACEHOLDER, entry.name);
 
   let kumaVersion: KumaVersion | undefined;
   try {

@@ -40,6 +40,10 @@ export interface DesiredHost {
   safety: { sshPort: number; allowSshRedirect: boolean };
 }
 
+/** Replaced by the host name in path settings, so fleet defaults can name per-host files. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder users write in YAML, not a JS template.
+export const HOST_PLACEHOLDER = '${host}';
+
 /** Defaults follow the guide (../integrate-transparent-proxy-guide.md) and kuma-dp's own defaults (REFERENCE §4.1). */
 export const KUMA_DP_DEFAULTS = {
   user: 'kuma-dp',
@@ -47,9 +51,9 @@ export const KUMA_DP_DEFAULTS = {
   binary: '/usr/local/bin/kuma-dp',
   envoyBinary: '/usr/local/bin/envoy',
   corednsBinary: '/usr/local/bin/coredns',
-  tokenFile: '/kuma/${host}-token',
-  dataplaneFile: '/kuma/${host}-dataplane.yaml',
-  tproxyConfigFile: '/kuma/${host}-tproxy.yaml',
+  tokenFile: `/kuma/${HOST_PLACEHOLDER}-token`,
+  dataplaneFile: `/kuma/${HOST_PLACEHOLDER}-dataplane.yaml`,
+  tproxyConfigFile: `/kuma/${HOST_PLACEHOLDER}-tproxy.yaml`,
   passTproxyConfig: false,
   dns: { enabled: true, corednsPort: 15053, envoyPort: 15054 },
   readinessPort: 9902,

@@ -3,7 +3,14 @@ import { error, type Issue } from '../issues.js';
 import { parseYamlSource, type SourceFile, type YamlSource } from '../yaml/yaml-source.js';
 import { baseName, FLEET_FILE, isGroupFile, isHostFile, resolveRepoPath } from './repo-paths.js';
 import type { RepoReader } from './repo-reader.js';
-import { type FleetFile, fleetFileSchema, type GroupFile, groupFileSchema, type HostFile, hostFileSchema } from './schema.js';
+import {
+  type FleetFile,
+  fleetFileSchema,
+  type GroupFile,
+  groupFileSchema,
+  type HostFile,
+  hostFileSchema,
+} from './schema.js';
 import { schemaIssues } from './schema-issues.js';
 import { keysAt } from './schema-keys.js';
 
@@ -26,6 +33,8 @@ export interface LoadedRepo {
   /** Host files, including those that failed their schema (data is then `undefined`). */
   hosts: { name: string; file: string; layer: Layer<HostFile> | undefined }[];
   files: Map<string, SourceFile>;
+  /** Layer files that exist but did not parse or failed their schema: hosts depending on them are not rendered. */
+  broken: Set<string>;
   /** Problems keyed by the file they are in; a host's report includes the entries of every file it depends on. */
   issuesByFile: Map<string, Issue[]>;
 }
@@ -33,6 +42,7 @@ export interface LoadedRepo {
 export async function loadRepo(reader: RepoReader): Promise<LoadedRepo> {
   const paths = await reader.list();
   const issuesByFile = new Map<string, Issue[]>();
+  const broken = new Set<string>();
   const report = (file: string, issues: Issue[]) => {
     if (issues.length > 0) issuesByFile.set(file, [...(issuesByFile.get(file) ?? []), ...issues]);
   };
@@ -42,10 +52,17 @@ export async function loadRepo(reader: RepoReader): Promise<LoadedRepo> {
     if (!file) return undefined;
     const { source, issues } = parseYamlSource(file);
     report(path, issues);
-    if (!source) return undefined;
+    if (!source) {
+      broken.add(path);
+      return undefined;
+    }
     const parsed = schema.safeParse(source.data ?? {});
     if (!parsed.success) {
-      report(path, schemaIssues(source, parsed.error.issues, (p) => keysAt(schema, p)));
+      report(
+        path,
+        schemaIssues(source, parsed.error.issues, (p) => keysAt(schema, p)),
+      );
+      broken.add(path);
       return undefined;
     }
     return { kind, name: baseName(path), file: path, source, data: parsed.data, refs: new Map() };
@@ -71,7 +88,7 @@ export async function loadRepo(reader: RepoReader): Promise<LoadedRepo> {
     ...hosts.flatMap((h) => (h.layer ? [h.layer] : [])),
   ];
   await Promise.all(layers.map((layer) => readRefs(layer, reader, files, report)));
-  return { label: reader.label, fleet, groups, hosts, files, issuesByFile };
+  return { label: reader.label, fleet, groups, hosts, files, broken, issuesByFile };
 }
 
 /** Resolve and read the template and tproxy config a layer names; a bad or missing reference is an issue. */
@@ -90,7 +107,14 @@ async function readRefs(
     const resolved = resolveRepoPath(ref);
     const at = { file: layer.file, line: layer.source.lineOf(path), path: path.join('.') };
     if ('problem' in resolved) {
-      report(layer.file, [error({ code: 'repo.path-outside', ...at, message: resolved.problem, hint: 'use a repo-relative path such as templates/web.yaml' })]);
+      report(layer.file, [
+        error({
+          code: 'repo.path-outside',
+          ...at,
+          message: resolved.problem,
+          hint: 'use a repo-relative path such as templates/web.yaml',
+        }),
+      ]);
       continue;
     }
     layer.refs.set(role, resolved.path);
@@ -99,7 +123,12 @@ async function readRefs(
     if (file) files.set(resolved.path, file);
     else {
       report(layer.file, [
-        error({ code: 'repo.missing-file', ...at, message: `'${ref}' does not exist in ${reader.label}`, hint: 'add the file or fix the path' }),
+        error({
+          code: 'repo.missing-file',
+          ...at,
+          message: `'${ref}' does not exist in ${reader.label}`,
+          hint: 'add the file or fix the path',
+        }),
       ]);
     }
   }

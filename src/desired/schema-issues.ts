@@ -4,7 +4,11 @@ import type { YamlSource } from '../yaml/yaml-source.js';
 import { closest } from './suggest.js';
 
 /** Turn zod's issues for one file into ours: file, line of the offending key, YAML path and what to do. */
-export function schemaIssues(source: YamlSource, zodIssues: readonly z.core.$ZodIssue[], knownKeysAt: (path: PropertyKey[]) => string[]): Issue[] {
+export function schemaIssues(
+  source: YamlSource,
+  zodIssues: readonly z.core.$ZodIssue[],
+  knownKeysAt: (path: PropertyKey[]) => string[],
+): Issue[] {
   const out: Issue[] = [];
   for (const zi of zodIssues) {
     const path = zi.path as PropertyKey[];

@@ -24,7 +24,9 @@ export const kumaDpSettingsSchema = z
     tokenFile: hostPath
       .optional()
       .describe('--dataplane-token-file. Only the path: the token itself never goes into the repo.'),
-    dataplaneFile: hostPath.optional().describe('--dataplane-file: where the Dataplane template is written on the host.'),
+    dataplaneFile: hostPath
+      .optional()
+      .describe('--dataplane-file: where the Dataplane template is written on the host.'),
     tproxyConfigFile: hostPath.optional().describe('Where the effective transparent-proxy config file is written.'),
     passTproxyConfig: z
       .boolean()
@@ -39,7 +41,10 @@ export const kumaDpSettingsSchema = z
       .optional(),
     readinessPort: port.optional().describe('KUMA_READINESS_PORT. Default 9902.'),
     extraArgs: z.array(z.string()).optional().describe('More `kuma-dp run` flags, appended after the generated ones.'),
-    env: z.record(z.string(), z.string()).optional().describe('Environment of kuma-dp. Env vars override flags in kuma-dp.'),
+    env: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Environment of kuma-dp. Env vars override flags in kuma-dp.'),
   })
   .describe('How kuma-dp runs on the host.');
 

@@ -19,8 +19,11 @@ export function dirRepoReader(root: string): RepoReader {
       try {
         return { path, text: readFileSync(join(root, path), 'utf8') };
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
-        throw new KumaGitopsError('repo.read-failed', `Cannot read ${path} in ${root}: ${(e as Error).message}`, { path });
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR')
+          return undefined;
+        throw new KumaGitopsError('repo.read-failed', `Cannot read ${path} in ${root}: ${(e as Error).message}`, {
+          path,
+        });
       }
     },
   };

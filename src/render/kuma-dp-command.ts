@@ -1,5 +1,6 @@
 import type { DesiredHost } from '../desired/desired-host.js';
 import { atLeast } from '../versions.js';
+import { dataplaneVarFlag } from './dataplane-vars.js';
 
 /** The exact process the host must run, and what kuma-dp will make of it. */
 export interface KumaDpCommand {
@@ -49,7 +50,7 @@ export function buildKumaDpCommand(host: DesiredHost): KumaDpCommand {
     `--cp-address=${kd.cpAddress}`,
     `--dataplane-token-file=${kd.tokenFile}`,
     `--dataplane-file=${kd.dataplaneFile}`,
-    ...host.dataplane.vars.map(([k, v]) => `--dataplane-var=${k}=${v}`),
+    ...host.dataplane.vars.map(([k, v]) => dataplaneVarFlag(k, v)),
     `--binary-path=${kd.envoyBinary}`,
     // CoreDNS flags exist up to 2.14 (REFERENCE §4.1); every supported version has them.
     `--dns-coredns-path=${kd.corednsBinary}`,

@@ -41,7 +41,9 @@ export function checkDataplaneAgainstTproxy({ host, tproxy, locateTproxy, datapl
     ['redirectPortInbound', tp?.redirectPortInbound, tproxy.redirect.inbound.port, ['redirect', 'inbound', 'port']],
     ['redirectPortOutbound', tp?.redirectPortOutbound, tproxy.redirect.outbound.port, ['redirect', 'outbound', 'port']],
   ] as const;
-  for (const [field, dpPort, tpPort, tpPath] of pairs) {
+  const lineOf = (field: (typeof pairs)[number][1]) => field?.line ?? tp?.line;
+  for (const [field, dpAt, tpPort, tpPath] of pairs) {
+    const dpPort = dpAt?.value;
     if (!tp || dpPort === tpPort || (dpPort === undefined && portsFromFile)) continue;
     const src = locateTproxy(tpPath);
     const make = portsFromFile ? warning : error;
@@ -49,7 +51,7 @@ export function checkDataplaneAgainstTproxy({ host, tproxy, locateTproxy, datapl
       make({
         code: 'safety.redirect-port-mismatch',
         ...dp,
-        line: tp.line,
+        line: lineOf(dpAt),
         path: `networking.transparentProxying.${field}`,
         message: `${field} is ${dpPort ?? 'not set'} but the tproxy config redirects to ${tpPort} (${src.file}${src.line ? `:${src.line}` : ''} ${tpPath.join('.')})`,
         hint: portsFromFile
@@ -59,14 +61,14 @@ export function checkDataplaneAgainstTproxy({ host, tproxy, locateTproxy, datapl
     );
   }
   if (tp && !portsFromFile) {
-    const dpIpv4 = tp.ipFamilyMode?.toLowerCase() === 'ipv4';
+    const dpIpv4 = tp.ipFamilyMode?.value.toLowerCase() === 'ipv4';
     const tpIpv4 = tproxy.ipFamilyMode === 'ipv4';
     if (dpIpv4 !== tpIpv4) {
       issues.push(
         warning({
           code: 'safety.ip-family-mismatch',
           ...dp,
-          line: tp.line,
+          line: tp.ipFamilyMode?.line ?? tp.line,
           path: 'networking.transparentProxying.ipFamilyMode',
           message: tpIpv4
             ? 'the tproxy config is IPv4-only but the Dataplane does not say ipFamilyMode: IPv4'

@@ -91,7 +91,7 @@ export function checkHostSafety({ host, tproxy, locateTproxy, dataplane, kumaDp 
   }
 
   const cpHost = hostOf(kumaDp.effective.cpAddress);
-  if (cpHost !== undefined && (isLocal(cpHost) || cpHost === host.name || cpHost === dataplane?.address)) {
+  if (cpHost !== undefined && (isLocal(cpHost) || cpHost === host.name || cpHost === dataplane?.address?.value)) {
     issues.push(
       error({
         code: 'safety.cp-on-this-host',

@@ -1,19 +1,7 @@
 import type { DesiredHost } from '../desired/desired-host.js';
 import type { KumaDpCommand } from '../render/kuma-dp-command.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
-
-/** What the guide's safety rules need to know about the rendered Dataplane, with the line of each fact. */
-export interface DataplaneView {
-  file: string;
-  address: string | undefined;
-  inboundPorts: { port: number; line?: number }[];
-  hasOutbound: boolean;
-  outboundLine?: number;
-  transparentProxying:
-    | { redirectPortInbound?: number; redirectPortOutbound?: number; ipFamilyMode?: string; line?: number }
-    | undefined;
-  adminPort: number | undefined;
-}
+import type { ParsedDataplane } from './dataplane.js';
 
 /** Where a tproxy setting was written (the last layer that sets it), for pointing issues at file:line. */
 export type TproxyLocator = (path: readonly string[]) => { file: string; line?: number };
@@ -23,6 +11,7 @@ export interface SafetyInputs {
   host: DesiredHost;
   tproxy: TproxyConfig;
   locateTproxy: TproxyLocator;
-  dataplane: DataplaneView | undefined;
+  /** The rendered Dataplane, when it parsed, and the template file its lines refer to. */
+  dataplane: (ParsedDataplane & { file: string }) | undefined;
   kumaDp: KumaDpCommand;
 }

@@ -55,8 +55,8 @@ export function checkPorts({ host, tproxy, locateTproxy, dataplane, kumaDp }: Sa
     "kuma-dp's readiness port (KUMA_READINESS_PORT)",
     locateSetting(host, ['kumaDp', 'readinessPort']),
   );
-  const dpFile = { file: dataplane?.file ?? host.file };
-  add(dataplane?.adminPort ?? 9901, "Envoy's admin port (networking.admin.port, default 9901)", dpFile);
+  const dpFile = { file: dataplane?.file ?? host.file, line: dataplane?.adminPort?.line };
+  add(dataplane?.adminPort?.value ?? 9901, "Envoy's admin port (networking.admin.port, default 9901)", dpFile);
   for (const [i, port] of host.service.ports.entries()) {
     add(port, 'a service port (service.ports)', locateSetting(host, ['service', 'ports', i]));
   }

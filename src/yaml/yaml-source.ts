@@ -18,7 +18,10 @@ export interface YamlSource {
   lineOf(path: readonly PropertyKey[]): number | undefined;
 }
 
-export function parseYamlSource(file: SourceFile, version: '1.1' | '1.2' = '1.2'): { source?: YamlSource; issues: Issue[] } {
+export function parseYamlSource(
+  file: SourceFile,
+  version: '1.1' | '1.2' = '1.2',
+): { source?: YamlSource; issues: Issue[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter, version, prettyErrors: false, uniqueKeys: true });
   const issues: Issue[] = doc.errors.map((e) =>

@@ -1,0 +1,13 @@
+import type { CommandSpec, ParsedArgs } from './args.js';
+
+/** Where a command writes; tests pass buffers, the CLI passes process streams. */
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface Command {
+  spec: CommandSpec;
+  /** Returns the exit code. Throws KumaGitopsError for failures the user must fix (exit 1). */
+  run(args: ParsedArgs, io: CommandIo): Promise<number>;
+}

@@ -1,0 +1,28 @@
+import { loadRepo } from '../../desired/load-repo.js';
+import { dirRepoReader } from '../../io/dir-reader.js';
+import { renderRepo } from '../../render/render-repo.js';
+import type { Command } from '../command.js';
+import { buildValidationReport, formatReportText } from '../issue-report.js';
+
+export const validateCommand: Command = {
+  spec: {
+    name: 'validate',
+    summary:
+      "Check a desired-state repo offline: schemas, rendering, Kuma and kumactl rules, the guide's safety rules.",
+    usage: 'kuma-gitops validate --repo DIR [--host H] [--output text|json]',
+    details: 'Exit 0: valid (warnings allowed). Exit 1: errors found, or the repo could not be read.',
+    flags: {
+      repo: { kind: 'string', required: true, value: 'DIR', help: 'desired-state repo (working tree)' },
+      host: { kind: 'string', value: 'H', help: 'check only this host (and the shared files it uses)' },
+      output: { kind: 'string', choices: ['text', 'json'], default: 'text', value: 'FORMAT', help: 'text or json' },
+    },
+  },
+  async run(args, io) {
+    const repo = await loadRepo(dirRepoReader(args.strings.repo!));
+    const report = buildValidationReport(renderRepo(repo, args.strings.host));
+    io.out(
+      args.strings.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportText(report, repo.label),
+    );
+    return report.valid ? 0 : 1;
+  },
+};

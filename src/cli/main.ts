@@ -1,0 +1,63 @@
+import { KumaGitopsError, UsageError } from '../errors.js';
+import { formatIssue } from '../issues.js';
+import { formatHelp, parseArgs } from './args.js';
+import type { Command, CommandIo } from './command.js';
+
+/** Commands load lazily so `validate` does not pay for isomorphic-git's start-up, nor `diff` for what it skips. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./commands/validate.js')).validateCommand,
+  render: async () => (await import('./commands/render.js')).renderCommand,
+  diff: async () => (await import('./commands/diff.js')).diffCommand,
+};
+
+const SUMMARY = `kuma-gitops: run Kuma's transparent proxy on VMs and bare metal from git.
+
+Usage: kuma-gitops <command> [flags]
+
+Commands:
+  validate   check a desired-state repo offline (exit 1 when invalid)
+  render     show what one host will run: Dataplane, tproxy config, kuma-dp command
+  diff       what a commit changes on every host, for pull-request review (exit 2 when it changes something)
+
+Run 'kuma-gitops <command> --help' for a command's flags.
+`;
+
+/** Run the CLI; returns the exit code. Never throws. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(SUMMARY);
+    return name === undefined ? 1 : 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.err(
+      `kuma-gitops: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See 'kuma-gitops --help'.\n`,
+    );
+    return 1;
+  }
+  const command = await load();
+  try {
+    const args = parseArgs(command.spec, rest);
+    if (args.help) {
+      io.out(formatHelp(command.spec));
+      return 0;
+    }
+    return await command.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof KumaGitopsError) {
+      io.err(`kuma-gitops ${name}: ${e.message} [${e.code}]\n`);
+      const issues = (e.data.issues ?? []) as Parameters<typeof formatIssue>[0][];
+      for (const issue of issues) io.err(`  ${formatIssue(issue)}\n`);
+      return 1;
+    }
+    io.err(
+      `kuma-gitops ${name}: internal error: ${(e as Error).stack ?? String(e)}\nPlease report this with the command you ran.\n`,
+    );
+    return 1;
+  }
+}

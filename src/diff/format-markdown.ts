@@ -1,0 +1,83 @@
+import { listHosts } from '../cli/issue-report.js';
+import { formatIssue } from '../issues.js';
+import { ARTEFACT_TITLES, type ArtefactName, type HostChange } from './compare-hosts.js';
+import { type DiffReport, errorIssues, groupIdenticalChanges } from './diff-report.js';
+
+/** GitHub rejects comments over 65,536 characters; stay well below with room for the truncation note. */
+export const MARKDOWN_LIMIT = 60_000;
+
+/**
+ * A pull-request comment: verdict and totals first, then a per-host table, then one collapsible section per distinct
+ * change. Whatever does not fit in `limit` is cut from the end, and the comment says exactly what was cut.
+ */
+export function formatMarkdown(r: DiffReport, limit = MARKDOWN_LIMIT): string {
+  const t = r.totals;
+  const v = r.validation;
+  const head: string[] = [
+    `### kuma-gitops: \`${r.base}\` → \`${r.head}\``,
+    '',
+    `${v.valid ? '✅ head is valid' : '❌ **head is invalid**'}: ${v.errors} error(s), ${v.warnings} warning(s) across ${v.hosts.length} host(s)`,
+    '',
+    '| added | removed | changed | unchanged |',
+    '|---:|---:|---:|---:|',
+    `| ${t.added} | ${t.removed} | ${t.changed} | ${t.unchanged} |`,
+    '',
+  ];
+  const errors = errorIssues(r).map((i) => `- \`${escapeTicks(formatIssue(i))}\` (${listHosts(i.hosts)})`);
+  const changed = r.changes.filter((c) => c.kind !== 'unchanged');
+  const rows = changed.map((c) => `| ${c.host} | ${c.kind} | ${artefactList(c)} | ${validity(c)} |`);
+  const groups = groupIdenticalChanges(changed);
+  const sections = groups.map((g) => section(g.hosts, g.change));
+
+  // Reserve room for the cut note, then fill in order of importance: errors, table, details.
+  const budget = limit - 400;
+  const out = [...head];
+  let size = out.join('\n').length;
+  const take = (items: string[], prefix: string[]) => {
+    let n = 0;
+    const pre = prefix.join('\n').length + 1;
+    if (items.length === 0 || size + pre > budget) return 0;
+    out.push(...prefix);
+    size += pre;
+    for (const item of items) {
+      if (size + item.length + 1 > budget) break;
+      out.push(item);
+      size += item.length + 1;
+      n++;
+    }
+    out.push('');
+    return n;
+  };
+  const shownErrors = take(errors, ['**Errors at head**', '']);
+  const shownRows = take(rows, ['| host | change | what changes | head |', '|---|---|---|---|']);
+  const shownSections = take(sections, []);
+  const cut = [
+    [errors.length - shownErrors, 'error line(s)'],
+    [rows.length - shownRows, 'table row(s)'],
+    [sections.length - shownSections, 'host section(s)'],
+  ].filter(([n]) => (n as number) > 0);
+  if (cut.length > 0) {
+    out.push(
+      `> ✂️ Cut to stay under ${limit.toLocaleString('en-US')} characters: ${cut.map(([n, what]) => `${n} ${what}`).join(', ')} not shown. ` +
+        'Run `kuma-gitops diff --output text` (or `json`) for the full report.',
+    );
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function section(hosts: readonly string[], c: HostChange): string {
+  const title =
+    hosts.length === 1
+      ? `<b>${hosts[0]}</b>`
+      : `<b>${hosts.length} hosts</b> with the same change: ${listHosts(hosts, 3)}`;
+  const parts = (Object.keys(c.sections) as ArtefactName[]).map(
+    (name) => `${ARTEFACT_TITLES[name]}\n\n\`\`\`diff\n${c.sections[name]!.trimEnd()}\n\`\`\``,
+  );
+  const body = parts.length ? parts.join('\n\n') : '_no rendered change (validity changed)_';
+  return `<details><summary>${title}: ${c.kind}, ${artefactList(c) || 'validity'}</summary>\n\n${body}\n\n</details>\n`;
+}
+
+const artefactList = (c: HostChange) => (Object.keys(c.sections) as ArtefactName[]).join(', ');
+const validity = (c: HostChange) =>
+  c.kind === 'removed' ? '' : c.errors ? `❌ ${c.errors} error(s)` : c.warnings ? `⚠️ ${c.warnings} warning(s)` : '✅';
+const escapeTicks = (s: string) => s.replaceAll('`', "'");

@@ -1,0 +1,84 @@
+import { composeHost } from '../desired/compose-host.js';
+import { locateSetting } from '../desired/desired-host.js';
+import type { LoadedRepo } from '../desired/load-repo.js';
+import type { Issue } from '../issues.js';
+import { validateRenderedDataplane } from '../validate/dataplane.js';
+import { checkSafety } from '../validate/safety.js';
+import { formatKumaVersion } from '../versions.js';
+import { effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
+import { buildKumaDpCommand } from './kuma-dp-command.js';
+import { lintKumaDp } from './kuma-dp-lint.js';
+import { renderKumaDpTemplate } from './mustache.js';
+import type { HostResult } from './rendered-host.js';
+import { lintTemplate } from './template-lint.js';
+import type { LoadedTproxy } from './tproxy-layers.js';
+
+export type TproxyLoad = (paths: readonly string[], fallbackFile: string) => LoadedTproxy;
+
+/** Compose, render and check one host. Never throws for bad input: every problem becomes an issue. */
+export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number], loadTproxy: TproxyLoad): HostResult {
+  const composed = composeHost(repo, entry);
+  const deps = [...new Set(composed.deps)];
+  const issues: Issue[] = [...deps.flatMap((f) => repo.issuesByFile.get(f) ?? []), ...composed.issues];
+  const result = (rendered: HostResult['rendered'] = undefined): HostResult => ({
+    name: entry.name,
+    file: entry.file,
+    rendered,
+    issues,
+    deps,
+  });
+  const host = composed.host;
+  if (!host) return result();
+
+  const tproxy = loadTproxy(host.tproxyConfigPaths, host.file);
+  issues.push(...tproxy.issues);
+  const template = repo.files.get(host.dataplane.templatePath);
+  if (!template) return result(); // the missing file is already reported on the layer that names it
+
+  // Build the vars exactly as kuma-dp will receive them from our own argv, then render as kuma-dp does.
+  const intended = Object.fromEntries(host.dataplane.vars);
+  const vars = effectiveVars(intended);
+  const { data, collisions } = nestDataplaneVars(vars.vars);
+  const dataplane = renderKumaDpTemplate(template.text, data);
+  issues.push(
+    ...lintTemplate({
+      file: template.path,
+      varsFile: locateSetting(host, ['dataplane', 'vars']).file,
+      template: template.text,
+      intended,
+      effective: vars,
+      collisions,
+      rendered: dataplane,
+    }),
+  );
+  const validated = validateRenderedDataplane(dataplane, { file: template.path, version: host.kumaVersion });
+  issues.push(...validated.issues);
+
+  const kumaDp = buildKumaDpCommand(host);
+  issues.push(...lintKumaDp(host, kumaDp));
+  issues.push(
+    ...checkSafety({
+      host,
+      tproxy: tproxy.config,
+      locateTproxy: tproxy.locate,
+      dataplane: validated.dataplane ? { ...validated.dataplane, file: template.path } : undefined,
+      kumaDp,
+    }),
+  );
+  return result({
+    name: host.name,
+    kumaVersion: formatKumaVersion(host.kumaVersion),
+    dataplane,
+    files: [
+      { purpose: 'dataplane-template', path: host.kumaDp.dataplaneFile, content: template.text, origin: template.path },
+      {
+        purpose: 'tproxy-config',
+        path: host.kumaDp.tproxyConfigFile,
+        content: tproxy.yaml,
+        origin: host.tproxyConfigPaths.join(' + ') || 'kumactl defaults',
+      },
+    ],
+    tproxy: { config: tproxy.config, yaml: tproxy.yaml, sources: host.tproxyConfigPaths },
+    kumaDp,
+  });
+}

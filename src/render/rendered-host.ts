@@ -1,0 +1,37 @@
+import type { Issue } from '../issues.js';
+import type { TproxyConfig } from '../tproxy/config-types.js';
+import type { KumaDpCommand } from './kuma-dp-command.js';
+
+/**
+ * Everything one host must run, fully rendered: the files to write, the kuma-dp process, and the Dataplane that
+ * kuma-dp will produce from the template. What `render` prints, what `diff` compares, what the reconciler applies.
+ */
+export interface RenderedHost {
+  name: string;
+  kumaVersion: string;
+  /** kuma-dp's own rendering of the template with the host's vars, byte for byte (REFERENCE §4.4). */
+  dataplane: string;
+  /** Files written on the host. The template is written as is: kuma-dp renders it when it starts. */
+  files: HostFile[];
+  tproxy: { config: TproxyConfig; yaml: string; sources: string[] };
+  kumaDp: KumaDpCommand;
+}
+
+export interface HostFile {
+  purpose: 'dataplane-template' | 'tproxy-config';
+  /** Absolute path on the host. */
+  path: string;
+  content: string;
+  /** Where it comes from in the repo (the template), or how it was made (the merged tproxy layers). */
+  origin: string;
+}
+
+/** A host's outcome at one revision: rendered when it could be, and every problem in the files it depends on. */
+export interface HostResult {
+  name: string;
+  file: string;
+  rendered: RenderedHost | undefined;
+  issues: Issue[];
+  /** Repo files the result depends on; equal contents at two revisions mean an equal result. */
+  deps: string[];
+}

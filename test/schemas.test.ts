@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { jsonSchemas } from '../src/desired/json-schemas.js';
+
+describe('schemas/', () => {
+  it.each(Object.entries(jsonSchemas()))(
+    '%s is up to date (run `npm run schemas` after changing a zod schema)',
+    (name, text) => {
+      expect(readFileSync(new URL(`../schemas/${name}`, import.meta.url), 'utf8')).toBe(text);
+    },
+  );
+});

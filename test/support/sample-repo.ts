@@ -1,0 +1,27 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+
+export const SAMPLE_REPO = fileURLToPath(new URL('../../desired-state', import.meta.url));
+
+/** A copy of the sample desired-state repo in a temp dir, with some files replaced or deleted. */
+export function sampleRepoWith(files: Record<string, string> = {}, remove: readonly string[] = []): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kg-repo-'));
+  cpSync(SAMPLE_REPO, dir, { recursive: true });
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  for (const path of remove) rmSync(join(dir, path), { force: true });
+  return dir;
+}
+
+/** Run the CLI in-process and capture what it prints. */
+export async function runCli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
