@@ -1,0 +1,95 @@
+/**
+ * Programmatic edits of a saved ruleset, for drift tests over every golden: each returns a new ruleset and
+ * leaves the input alone.
+ */
+import { isKumaChain, isKumaOwned, ruleTarget, type SavedRule, type SavedRuleSet } from '../../src/iptables/model.js';
+import { ruleKey } from '../../src/iptables/rule-key.js';
+import { renderRuleText } from '../../src/iptables/words.js';
+
+export interface RuleRef {
+  table: number;
+  index: number;
+  rule: SavedRule;
+}
+
+export function kumaRules(set: SavedRuleSet): RuleRef[] {
+  return set.tables.flatMap((t, table) =>
+    t.rules.flatMap((rule, index) => (isKumaOwned(rule) ? [{ table, index, rule }] : [])),
+  );
+}
+
+export function isJumpIntoKuma(rule: SavedRule): boolean {
+  return isKumaChain(ruleTarget(rule) ?? '');
+}
+
+function edit(set: SavedRuleSet, table: number, fn: (rules: SavedRule[]) => void): SavedRuleSet {
+  const copy = structuredClone(set);
+  fn(copy.tables[table]!.rules);
+  return copy;
+}
+
+export const withoutRule = (set: SavedRuleSet, ref: RuleRef) => edit(set, ref.table, (r) => r.splice(ref.index, 1));
+
+export const replaceRule = (set: SavedRuleSet, ref: RuleRef, rule: SavedRule) =>
+  edit(set, ref.table, (r) => r.splice(ref.index, 1, rule));
+
+export const insertRule = (set: SavedRuleSet, table: number, index: number, rule: SavedRule) =>
+  edit(set, table, (r) => r.splice(index, 0, rule));
+
+export const swapRules = (set: SavedRuleSet, a: RuleRef, b: RuleRef) =>
+  edit(set, a.table, (r) => {
+    [r[a.index], r[b.index]] = [r[b.index]!, r[a.index]!];
+  });
+
+export function makeRule(chain: string, args: string[]): SavedRule {
+  return { chain, args, text: renderRuleText(chain, args) };
+}
+
+const NUMERIC_OPTIONS = new Set(['--dport', '--dports', '--sport', '--to-ports', '--uid-owner', '--zone']);
+
+/** Every variant of the rule with one port, uid or zone value changed to one no golden uses. */
+export function numericChanges(rule: SavedRule): SavedRule[] {
+  return rule.args.flatMap((word, i) => {
+    if (!NUMERIC_OPTIONS.has(rule.args[i - 1] ?? '')) return [];
+    const args = [...rule.args];
+    args[i] = word === '61234' ? '61235' : '61234';
+    return [makeRule(rule.chain, args)];
+  });
+}
+
+/** Adjacent pairs of different rules in the same Kuma chain. */
+export function swappablePairs(set: SavedRuleSet): Array<[RuleRef, RuleRef]> {
+  const refs = kumaRules(set);
+  return refs.flatMap((a, i) => {
+    const b = refs[i + 1];
+    const sameChain = b && b.table === a.table && b.rule.chain === a.rule.chain && isKumaChain(a.rule.chain);
+    return sameChain && ruleKey(a.rule) !== ruleKey(b.rule) ? [[a, b] as [RuleRef, RuleRef]] : [];
+  });
+}
+
+/** Rules a Docker / kube-proxy host adds, for any built-in or foreign chain. */
+export function foreignRule(chain: string, n: number): SavedRule {
+  const shapes = [
+    ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'RETURN'],
+    [
+      '!',
+      '-s',
+      '10.244.0.0/16',
+      '-p',
+      'tcp',
+      '-m',
+      'comment',
+      '--comment',
+      'kube "svc" it\'s',
+      '-m',
+      'tcp',
+      '--dport',
+      '53',
+      '-j',
+      'RETURN',
+    ],
+    ['-s', '172.17.0.0/16', '!', '-o', 'docker0', '-j', 'MASQUERADE'],
+    ['-p', 'udp', '-m', 'multiport', '--dports', '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15', '-j', 'ACCEPT'],
+  ];
+  return makeRule(chain, shapes[n % shapes.length]!);
+}
