@@ -1,0 +1,121 @@
+/**
+ * The canonicaliser checked against real iptables 1.8.9: restore kumactl's restore-form text with
+ * `--noflush`, read back with the matching `*-save`, and compare with the prediction. Both backends, both
+ * families, into an empty namespace and into one that already holds foreign rules.
+ */
+import { expect, it } from 'vitest';
+import { canonicalize } from '../../src/iptables/canonicalize.js';
+import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { formatSave, formatSaveTable } from '../../src/iptables/format-save.js';
+import { isKumaOwned, type SavedRuleSet } from '../../src/iptables/model.js';
+import { parseSave } from '../../src/iptables/parse-save.js';
+import type { BuiltRuleSet, Family } from '../../src/tproxy/rules/built-rules.js';
+import { describeWithNetns, type Netns } from '../support/netns.js';
+import { loggingDnsServersRules } from './built-fixture-logging.js';
+import { multipleFlagsRules } from './built-fixture-multiple-flags.js';
+import { defaultRules, defaultRulesWithoutComments } from './built-fixtures.js';
+import { dockerSave, firewalldSave, kubeProxySave } from './foreign-fixtures.js';
+import { foreignIpv6Restore } from './foreign-ipv6-fixture.js';
+import { formatRestore } from './restore-form.js';
+
+const BACKENDS = ['nft', 'legacy'] as const;
+const FAMILIES = ['ipv4', 'ipv6'] as const;
+const FIXTURES: Array<[string, (f: Family) => BuiltRuleSet]> = [
+  ['default', (f) => defaultRules(f)],
+  ['default without comments', defaultRulesWithoutComments],
+  ['with-multiple-flags', (f) => multipleFlagsRules(f)],
+  ['logging, DNS servers, mangle (log level 4)', (f) => loggingDnsServersRules(f, '4')],
+];
+const CASES = BACKENDS.flatMap((b) => FAMILIES.flatMap((f) => FIXTURES.map(([n, build]) => [b, f, n, build] as const)));
+const TOOLS = BACKENDS.flatMap((b) =>
+  ['iptables', 'ip6tables'].flatMap((t) => [`${t}-${b}-restore`, `${t}-${b}-save`]),
+);
+
+const tool = (backend: string, family: Family, verb: 'restore' | 'save') =>
+  `${family === 'ipv4' ? 'iptables' : 'ip6tables'}-${backend}-${verb}`;
+
+async function save(ns: Netns, backend: string, family: Family): Promise<SavedRuleSet> {
+  return parseSave((await ns.exec(tool(backend, family, 'save'), [])).stdout);
+}
+
+/** Docker's filter and nat, firewalld's raw and kube-proxy's mangle: foreign rules in every table we touch. */
+function foreignRestore(family: Family): string {
+  if (family === 'ipv6') return foreignIpv6Restore;
+  const pick = (text: string, name: string) => parseSave(text).tables.filter((t) => t.name === name);
+  const tables = [
+    ...pick(dockerSave, 'filter'),
+    ...pick(dockerSave, 'nat'),
+    ...pick(firewalldSave, 'raw'),
+    ...pick(kubeProxySave, 'mangle'),
+  ];
+  return formatSave({ tables });
+}
+
+/** Per table, the chains and rules Kuma does not own, in order. */
+function foreignPart(set: SavedRuleSet): Record<string, { chains: string[]; rules: string[] }> {
+  const out: Record<string, { chains: string[]; rules: string[] }> = {};
+  for (const t of set.tables) {
+    out[t.name] = {
+      chains: t.chains
+        .filter((c) => !c.name.startsWith('KUMA_MESH_'))
+        .map((c) => `${c.name} ${c.policy}`)
+        .sort(),
+      rules: t.rules
+        .filter(
+          (r) => !isKumaOwned(r) && !r.args.includes('KUMA_MESH_INBOUND') && !r.args.includes('KUMA_MESH_OUTBOUND'),
+        )
+        .map((r) => r.text),
+    };
+  }
+  return out;
+}
+
+await describeWithNetns('canonicalize against real iptables 1.8.9', TOOLS, (fresh) => {
+  it.each(CASES)('%s %s %s: an empty namespace reads back exactly as predicted', async (backend, family, _, build) => {
+    const built = build(family);
+    const ns = await fresh();
+    await ns.exec(tool(backend, family, 'restore'), ['--wait=10', '--noflush'], formatRestore(built));
+    const live = await save(ns, backend, family);
+    const expected = canonicalize(built, 'modern');
+    for (const table of expected.tables) {
+      const got = live.tables.find((t) => t.name === table.name);
+      expect(got && formatSaveTable(got)).toBe(formatSaveTable(table));
+    }
+    expect(live.tables.filter((t) => !expected.tables.some((e) => e.name === t.name)).flatMap((t) => t.rules)).toEqual(
+      [],
+    );
+    expect(diffRuleSets(expected, live, family)).toEqual([]);
+  });
+
+  it.each(CASES)(
+    '%s %s %s: on top of foreign rules, ours are in place and theirs unchanged',
+    async (backend, family, _, build) => {
+      const built = build(family);
+      const ns = await fresh();
+      await ns.exec(tool(backend, family, 'restore'), ['--wait=10'], foreignRestore(family));
+      const before = await save(ns, backend, family);
+      expect(before.tables.flatMap((t) => t.rules).length).toBeGreaterThan(5);
+      await ns.exec(tool(backend, family, 'restore'), ['--wait=10', '--noflush'], formatRestore(built));
+      const after = await save(ns, backend, family);
+      expect(diffRuleSets(canonicalize(built, 'modern'), after, family)).toEqual([]);
+      const foreignBefore = foreignPart(before);
+      const foreignAfter = foreignPart(after);
+      for (const [name, part] of Object.entries(foreignBefore)) expect(foreignAfter[name]).toEqual(part);
+    },
+  );
+
+  it.each(BACKENDS.flatMap((b) => FAMILIES.map((f) => [b, f] as const)))(
+    '%s %s: a foreign rule inserted above ours afterwards shows as jump-displaced, appended ones do not',
+    async (backend, family) => {
+      const built = multipleFlagsRules(family);
+      const ns = await fresh();
+      await ns.exec(tool(backend, family, 'restore'), ['--wait=10', '--noflush'], formatRestore(built));
+      const later =
+        '*nat\n-I OUTPUT 1 -p tcp -m tcp --dport 9 -j ACCEPT\n-A OUTPUT -p tcp -m tcp --dport 7 -j ACCEPT\nCOMMIT\n';
+      await ns.exec(tool(backend, family, 'restore'), ['--wait=10', '--noflush'], later);
+      const diff = diffRuleSets(canonicalize(built), await save(ns, backend, family), family);
+      const inserted = built.tables[1]!.rules.filter((r) => r.chain === 'OUTPUT' && r.op === 'insert');
+      expect(diff.map((d) => [d.kind, d.chain])).toEqual(inserted.map(() => ['jump-displaced', 'OUTPUT']));
+    },
+  );
+});
