@@ -12,9 +12,22 @@ import { resolvePlainScalar } from './yaml11-scalars.js';
 export function formatTproxyConfigYaml(config: TproxyConfig): string {
   const lines: string[] = [];
   const defaults = defaultTproxyConfig() as unknown as Record<string, unknown>;
-  emitStruct(config as unknown as Record<string, unknown>, CONFIG_FILE_FIELDS, 0, lines, defaults);
+  emitStruct(config as unknown as Record<string, unknown>, CONFIG_FILE_FIELDS, 0, lines, defaults, false);
   return `${lines.join('\n')}\n`;
 }
+
+/** Only the file keys whose value differs from `base` (kumactl's defaults): a minimal equivalent file. */
+export function formatTproxyConfigChangesYaml(
+  config: TproxyConfig,
+  base: TproxyConfig = defaultTproxyConfig(),
+): string {
+  const lines: string[] = [];
+  const b = base as unknown as Record<string, unknown>;
+  emitStruct(config as unknown as Record<string, unknown>, CONFIG_FILE_FIELDS, 0, lines, b, true);
+  return lines.length === 0 ? '{}\n' : `${lines.join('\n')}\n`;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 // Conservative: no `:`, `#`, `,`, spaces or leading indicators, so the text is a plain scalar in any context.
 const PLAIN_SAFE = /^[A-Za-z0-9_/.][A-Za-z0-9_/.+@=-]*$/;
@@ -35,16 +48,25 @@ function emitStruct(
   depth: number,
   lines: string[],
   defaults: Record<string, unknown> | undefined,
+  onlyChanged: boolean,
 ): void {
   const indent = '  '.repeat(depth);
   for (const [key, kind] of Object.entries(spec)) {
     const v = value[key];
     const dflt = defaults?.[key];
     // eBPF is not supported and removed at Kuma HEAD: leave it out unless someone set it.
-    if (depth === 0 && key === 'ebpf' && JSON.stringify(v) === JSON.stringify(dflt)) continue;
+    if ((onlyChanged || (depth === 0 && key === 'ebpf')) && same(v, dflt)) continue;
     if (typeof kind !== 'string') {
-      lines.push(`${indent}${key}:`);
-      emitStruct((v ?? {}) as Record<string, unknown>, kind, depth + 1, lines, dflt as Record<string, unknown>);
+      const inner: string[] = [];
+      emitStruct(
+        (v ?? {}) as Record<string, unknown>,
+        kind,
+        depth + 1,
+        inner,
+        dflt as Record<string, unknown>,
+        onlyChanged,
+      );
+      if (inner.length > 0) lines.push(`${indent}${key}:`, ...inner);
     } else if (kind === 'executables') {
       const entries = Object.entries((v ?? {}) as Record<string, string>).filter(([, p]) => p !== '');
       if (entries.length === 0) lines.push(`${indent}${key}: {}`);
