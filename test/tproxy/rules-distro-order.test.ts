@@ -2,9 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
+import { applyKumactlFlags, parseKumactlInstallArgs } from '../../src/tproxy/kumactl-flags.js';
+import { resolveKumaDpUser } from '../../src/tproxy/resolve-user.js';
 import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
 import type { BuiltRule, BuiltTable } from '../../src/tproxy/rules/built-rules.js';
 import { COMMENT_PREFIX } from '../../src/tproxy/rules/built-rules.js';
+import { DEFAULT_HOST_FACTS } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
 
 /**
@@ -14,9 +17,14 @@ import { parseKumaVersion } from '../../src/versions.js';
  * hold the addresses, ports and UIDs, so this checks rule choice, order and comment text for every version.
  */
 const GOLDEN = '/work/shared/kuma/golden';
+const cases = JSON.parse(readFileSync(join(GOLDEN, 'cases.json'), 'utf8')) as Record<
+  string,
+  { base_flags: string[]; flags: string[] }
+>;
 const VERSIONS = { 'v2.9': '2.9', 'v2.13': '2.13', 'v2.14': '2.14' } as const;
 
-// HAND-WRITTEN from cases.json `distro/*` (flags after `--kuma-dp-user kuma-dp`), until kumactl-flags.ts lands.
+// HAND-WRITTEN from cases.json `distro/*` (flags after `--kuma-dp-user kuma-dp`) before kumactl-flags.ts landed;
+// kept as a cross-check of the parser, which now builds the configs.
 const CONFIGS: Record<string, () => TproxyConfig> = {
   default: () => ({ ...defaultTproxyConfig(), kumaDPUser: 'kuma-dp' }),
   'with-multiple-flags': () => {
@@ -106,8 +114,20 @@ const versionFor = (dir: string, family: 'ipv4' | 'ipv6'): string =>
 describe.each(Object.keys(VERSIONS))('distro goldens %s: final chain order and comments', (dir) => {
   for (const { file, kase, family } of goldenFiles(dir)) {
     it(`${file} (built as ${versionFor(dir, family)})`, () => {
-      const config = CONFIGS[kase]!();
-      const sets = buildRuleSets(parseKumaVersion(versionFor(dir, family)), config, {}, '5678');
+      const version = parseKumaVersion(versionFor(dir, family));
+      const args = parseKumactlInstallArgs(
+        [...cases[`distro/${kase}`]!.base_flags, ...cases[`distro/${kase}`]!.flags],
+        {
+          version,
+        },
+      );
+      expect(args.errors).toEqual([]);
+      const { config, errors } = applyKumactlFlags(defaultTproxyConfig(), args.flags, { version });
+      expect(errors).toEqual([]);
+      expect(config, 'hand-written config agrees with the parser').toEqual(CONFIGS[kase]!());
+      const user = resolveKumaDpUser(config, DEFAULT_HOST_FACTS.users);
+      if (!user.ok) throw new Error(user.message);
+      const sets = buildRuleSets(version, config, {}, user.uid);
       const set = sets.find((s) => s.family === family);
       expect(set, `${family} rules built`).toBeDefined();
       const want = parseSave(readFileSync(join(GOLDEN, dir, 'distro', file), 'utf8'));

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
+import { applyKumactlFlags, parseKumactlInstallArgs } from '../../src/tproxy/kumactl-flags.js';
+import { resolveKumaDpUser } from '../../src/tproxy/resolve-user.js';
 import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
 import { formatDryRun } from '../../src/tproxy/rules/format-restore.js';
 import { parseKumaVersion } from '../../src/versions.js';
@@ -25,8 +27,9 @@ const kumactlCases = Object.entries(cases).filter(
 );
 
 /**
- * HAND-WRITTEN flag -> config translations, one per case, until src/tproxy/kumactl-flags.ts lands. Every case
- * runs `--dry-run --ip-family-mode ipv4 <extra flags>`; the extra flags are shown next to each entry.
+ * HAND-WRITTEN flag -> config translations, one per case, written before src/tproxy/kumactl-flags.ts landed.
+ * The goldens are now built from the real parser; these stay as a cross-check of it. Every case runs
+ * `--dry-run --ip-family-mode ipv4 <extra flags>`; the extra flags are shown next to each entry.
  */
 const withConfig = (edit: (c: TproxyConfig) => void): TproxyConfig => {
   const c = defaultTproxyConfig();
@@ -91,13 +94,14 @@ const HAND_CONFIGS: Record<string, TproxyConfig> = {
   'kumactl/excludedports-onlyuid': withConfig(uidExclusions('123')),
 };
 
-/** §1.4 against FACTS.users: `LookupId` first, then `Lookup` by name; empty means UID 5678, then `kuma-dp`. */
-function resolveUid(user: string, users: Record<string, number>): string {
-  const byId = (id: string) => (/^\d+$/.test(id) && Object.values(users).includes(Number(id)) ? id : undefined);
-  const byName = (name: string) => (users[name] === undefined ? undefined : String(users[name]));
-  const uid = user === '' ? (byId('5678') ?? byName('kuma-dp')) : (byId(user) ?? byName(user));
-  if (uid === undefined) throw new Error(`user '${user}' not found`);
-  return uid;
+/** The case's argv through kumactl's flag parsing, on top of the defaults (no config sources in these cases). */
+function configFromFlags(flags: string[], versionText: string): TproxyConfig {
+  const version = parseKumaVersion(versionText);
+  const args = parseKumactlInstallArgs(flags, { version });
+  expect(args.errors).toEqual([]);
+  const applied = applyKumactlFlags(defaultTproxyConfig(), args.flags, { version });
+  expect(applied.errors).toEqual([]);
+  return applied.config;
 }
 
 /** Kuma's normalisation (cases.json `_meta.kumactl_normalisation`). */
@@ -118,11 +122,12 @@ describe.each(Object.entries(VERSIONS))('kumactl dry-run goldens %s', (dir, vers
   });
 
   it.each(kumactlCases)('%s', (name, c) => {
-    const config = HAND_CONFIGS[name];
-    expect(config, `no config for ${name} (flags ${c.flags.join(' ')})`).toBeDefined();
-    const uid = resolveUid(config!.kumaDPUser, FACTS.users);
-    const sets = buildRuleSets(parseKumaVersion(versionText), config!, FACTS, uid);
+    const config = configFromFlags(c.flags, versionText);
+    expect(config, `hand-written config for ${name} agrees with the parser`).toEqual(HAND_CONFIGS[name]);
+    const user = resolveKumaDpUser(config, FACTS.users);
+    if (!user.ok) throw new Error(user.message);
+    const sets = buildRuleSets(parseKumaVersion(versionText), config, FACTS, user.uid);
     const want = readFileSync(join(GOLDEN, dir, c.golden!), 'utf8');
-    expect(normalise(formatDryRun(sets, { verbose: config!.verbose }))).toBe(want);
+    expect(normalise(formatDryRun(sets, { verbose: config.verbose }))).toBe(want);
   });
 });
