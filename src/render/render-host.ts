@@ -40,6 +40,7 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
   const vars = effectiveVars(intended);
   const { data, collisions } = nestDataplaneVars(vars.vars);
   const dataplane = renderKumaDpTemplate(template.text, data);
+  const validated = validateRenderedDataplane(dataplane, { file: template.path, version: host.kumaVersion });
   issues.push(
     ...lintTemplate({
       file: template.path,
@@ -49,10 +50,10 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
       effective: vars,
       collisions,
       rendered: dataplane,
+      renderedYamlValid: !validated.issues.some((i) => i.code === 'dataplane.yaml.syntax'),
     }),
+    ...validated.issues,
   );
-  const validated = validateRenderedDataplane(dataplane, { file: template.path, version: host.kumaVersion });
-  issues.push(...validated.issues);
 
   const kumaDp = buildKumaDpCommand(host);
   issues.push(...lintKumaDp(host, kumaDp));

@@ -29,6 +29,8 @@ export interface TemplateLintInput {
   readonly collisions?: readonly DottedKeyCollision[];
   /** Accepted for callers that already rendered; the lint re-renders anyway to trace where each value lands. */
   readonly rendered?: string;
+  /** The caller already parsed the rendered Dataplane and it is valid YAML: skip the (costly) second parse. */
+  readonly renderedYamlValid?: boolean;
 }
 
 const tagText = (l: RenderedLookup): string =>
@@ -237,7 +239,7 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
   }
 
   const seenLines = new Set<number>();
-  for (const e of parseDocument(output).errors) {
+  for (const e of input.renderedYamlValid ? [] : parseDocument(output).errors) {
     const line = lineAtOffset(output, e.pos[0]);
     if (seenLines.has(line)) continue;
     seenLines.add(line);

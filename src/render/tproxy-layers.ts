@@ -1,8 +1,7 @@
 import type { Issue } from '../issues.js';
+import { checkTproxyConfigSources } from '../tproxy/check-config.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
 import { formatTproxyConfigYaml } from '../tproxy/format-config.js';
-import { lintTproxyConfig } from '../tproxy/lint-config.js';
-import { loadTproxyConfigSources } from '../tproxy/load-config.js';
 import type { TproxyLocator } from '../validate/safety-inputs.js';
 import { parseYamlSource, type SourceFile, type YamlSource } from '../yaml/yaml-source.js';
 
@@ -36,11 +35,7 @@ export function tproxyLoader(
     let hit = cache.get(key);
     if (!hit) {
       const sources = paths.flatMap((p) => (files.has(p) ? [files.get(p)!] : []));
-      const { config, issues } = loadTproxyConfigSources(sources.map((s) => ({ file: s.path, text: s.text })));
-      const lint = lintTproxyConfig(
-        config,
-        sources.map((s) => ({ file: s.path, text: s.text })),
-      );
+      const { config, issues } = checkTproxyConfigSources(sources.map((s) => ({ file: s.path, text: s.text })));
       const locate: TproxyLocator = (keyPath) => {
         for (const p of [...paths].reverse()) {
           const src = source(p);
@@ -48,7 +43,7 @@ export function tproxyLoader(
         }
         return { file: paths.at(-1) ?? fallbackFile };
       };
-      hit = { config, yaml: formatTproxyConfigYaml(config), issues: [...issues, ...lint], locate };
+      hit = { config, yaml: formatTproxyConfigYaml(config), issues, locate };
       cache.set(key, hit);
     }
     return hit;

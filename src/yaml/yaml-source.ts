@@ -34,37 +34,48 @@ export function parseYamlSource(
     }),
   );
   if (issues.length > 0) return { issues };
-  const lineAt = (offset: number) => lineCounter.linePos(offset).line;
+  // Keep only a path -> line index, not the Document: a fleet has thousands of host files in memory at once.
+  const lines = new Map<string, number>();
+  indexLines(doc.contents as Node | null, '', (offset) => lineCounter.linePos(offset).line, lines);
   return {
     issues,
     source: {
       file: file.path,
       data: doc.toJS({ maxAliasCount: 100 }),
-      lineOf: (path) => locate(doc.contents, path, lineAt),
+      lineOf: (path) => {
+        for (let n = path.length; n >= 0; n--) {
+          const line = lines.get(pathKey(path.slice(0, n)));
+          if (line !== undefined) return line;
+        }
+        return undefined;
+      },
     },
   };
 }
 
-function locate(root: unknown, path: readonly PropertyKey[], lineAt: (offset: number) => number): number | undefined {
-  let node = root as Node | null | undefined;
-  let line = node?.range ? lineAt(node.range[0]) : undefined;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-      if (!pair) return line;
+const pathKey = (path: readonly PropertyKey[]) => path.map(String).join('\0');
+
+/** Record the line of every map key and sequence item, keyed by its path. */
+function indexLines(
+  node: Node | null,
+  key: string,
+  lineAt: (offset: number) => number,
+  out: Map<string, number>,
+): void {
+  if (!node) return;
+  if (!out.has(key) && node.range) out.set(key, lineAt(node.range[0]));
+  const prefix = key === '' ? '' : `${key}\0`;
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const childKey = prefix + String(pair.key.value);
       const keyNode = pair.key as Node;
-      if (keyNode.range) line = lineAt(keyNode.range[0]);
-      node = pair.value as Node | null;
-    } else if (isSeq(node) && typeof key === 'number') {
-      const item = node.items[key] as Node | undefined;
-      if (!item) return line;
-      if (item.range) line = lineAt(item.range[0]);
-      node = item;
-    } else {
-      return line;
+      if (keyNode.range) out.set(childKey, lineAt(keyNode.range[0]));
+      indexLines(pair.value as Node | null, childKey, lineAt, out);
     }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => indexLines(item as Node | null, prefix + String(i), lineAt, out));
   }
-  return line;
 }
 
 const firstLine = (s: string) => s.split('\n')[0] ?? s;

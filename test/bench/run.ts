@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatedHosts } from '../support/fleet-generator.js';
@@ -29,6 +29,10 @@ function measure(name: string, args: string[], targetMs: number, targetMb?: numb
       maxBuffer: 1 << 30,
     });
     if (r.error) throw r.error;
+    if (!existsSync(out))
+      throw new Error(
+        `${name}: the command died (status ${r.status}, ${r.signal ?? 'no signal'}):\n${r.stderr.slice(-2000)}`,
+      );
     samples.push(JSON.parse(readFileSync(out, 'utf8')));
     rmSync(out, { force: true });
   }
