@@ -74,7 +74,7 @@ function indexLines(
       indexLines(pair.value as Node | null, childKey, lineAt, out);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => indexLines(item as Node | null, prefix + String(i), lineAt, out));
+    for (const [i, item] of node.items.entries()) indexLines(item as Node | null, prefix + String(i), lineAt, out);
   }
 }
 
