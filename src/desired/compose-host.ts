@@ -122,6 +122,7 @@ export function composeHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number]
     },
     service: { user: service.user, uid: service.uid, ports: service.ports ?? [] },
     safety: { ...SAFETY_DEFAULTS, ...merged.safety },
+    hostFacts: merged.hostFacts ?? {},
   };
   return { host, issues, deps };
 }

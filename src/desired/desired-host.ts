@@ -1,3 +1,4 @@
+import type { HostFacts } from '../tproxy/rules/host-facts.js';
 import type { KumaVersion } from '../versions.js';
 import type { Layer } from './load-repo.js';
 
@@ -38,6 +39,8 @@ export interface DesiredHost {
   };
   service: { user: string; uid: number | undefined; ports: number[] };
   safety: { sshPort: number; allowSshRedirect: boolean };
+  /** Declared host facts (layers merged); the kuma-dp user is always added to `users`. */
+  hostFacts: HostFacts;
 }
 
 /** Replaced by the host name in path settings, so fleet defaults can name per-host files. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostFactsSchema } from '../tproxy/rules/host-facts.js';
 
 /**
  * The files a user writes in a desired-state repo. Every type here is the *raw file* stage: fields are optional
@@ -82,6 +83,12 @@ const layerShape = {
   kumaDp: kumaDpSettingsSchema.optional(),
   service: serviceSettingsSchema.optional(),
   safety: safetySettingsSchema.optional(),
+  hostFacts: hostFactsSchema
+    .strict()
+    .optional()
+    .describe(
+      'What kumactl would discover on the host (loopback name, users, resolv.conf nameservers, IPv6, modules): used to compute the rules for review. The reconciler reads the live host instead.',
+    ),
 };
 
 export const fleetFileSchema = z.strictObject(layerShape).describe('fleet.yaml: defaults for every host.');

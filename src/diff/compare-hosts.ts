@@ -13,22 +13,24 @@ export interface HostChange {
   warnings: number;
 }
 
-export type ArtefactName = 'dataplane' | 'tproxyConfig' | 'kumaDp' | 'hostFiles';
+export type ArtefactName = 'dataplane' | 'tproxyConfig' | 'kumaDp' | 'rules' | 'hostFiles';
 
 export const ARTEFACT_TITLES: Record<ArtefactName, string> = {
   dataplane: 'Dataplane (as kuma-dp renders it)',
   tproxyConfig: 'transparent-proxy config',
   kumaDp: 'kuma-dp command and environment',
+  rules: 'iptables rules (kumactl --dry-run form, declared host facts)',
   hostFiles: 'files on the host',
 };
 
 /** The text of each artefact, one diffable unit per line. An unrendered (invalid) host has none. */
 function artefacts(r: RenderedHost | undefined): Record<ArtefactName, string> {
-  if (!r) return { dataplane: '', tproxyConfig: '', kumaDp: '', hostFiles: '' };
+  if (!r) return { dataplane: '', tproxyConfig: '', kumaDp: '', rules: '', hostFiles: '' };
   return {
     dataplane: r.dataplane,
     tproxyConfig: r.tproxy.yaml,
     kumaDp: lines([...r.kumaDp.argv, ...Object.entries(r.kumaDp.env).map(([k, v]) => `env ${k}=${v}`)]),
+    rules: r.rules?.dryRun ?? '',
     hostFiles: lines(r.files.map((f) => `${f.path} (${f.purpose}, from ${f.origin})`)),
   };
 }

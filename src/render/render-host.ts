@@ -6,6 +6,7 @@ import { validateRenderedDataplane } from '../validate/dataplane.js';
 import { checkSafety } from '../validate/safety.js';
 import { formatKumaVersion } from '../versions.js';
 import { effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
+import { computeHostRules } from './host-rules.js';
 import { buildKumaDpCommand } from './kuma-dp-command.js';
 import { lintKumaDp } from './kuma-dp-lint.js';
 import { renderKumaDpTemplate } from './mustache.js';
@@ -66,6 +67,8 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
       kumaDp,
     }),
   );
+  const rules = computeHostRules(host, tproxy.config);
+  issues.push(...rules.issues);
   return result({
     name: host.name,
     kumaVersion: formatKumaVersion(host.kumaVersion),
@@ -81,5 +84,6 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
     ],
     tproxy: { config: tproxy.config, yaml: tproxy.yaml, sources: host.tproxyConfigPaths },
     kumaDp,
+    rules: rules.rules,
   });
 }

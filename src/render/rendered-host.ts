@@ -1,5 +1,6 @@
 import type { Issue } from '../issues.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
+import type { HostRules } from './host-rules.js';
 import type { KumaDpCommand } from './kuma-dp-command.js';
 
 /**
@@ -15,6 +16,8 @@ export interface RenderedHost {
   files: HostFile[];
   tproxy: { config: TproxyConfig; yaml: string; sources: string[] };
   kumaDp: KumaDpCommand;
+  /** The rules kumactl would install, for the declared (or default) host facts; absent when they cannot be built. */
+  rules: HostRules | undefined;
 }
 
 export interface HostFile {

@@ -39,6 +39,7 @@ function toJson(r: HostResult) {
     tproxyConfig: x?.tproxy.config,
     tproxyConfigYaml: x?.tproxy.yaml,
     kumaDp: x ? { argv: x.kumaDp.argv, env: x.kumaDp.env, effective: x.kumaDp.effective } : undefined,
+    rules: x?.rules ? { facts: x.rules.facts, uid: x.rules.uid, dryRun: x.rules.dryRun } : undefined,
     files: x?.files.map((f) => ({ purpose: f.purpose, path: f.path, origin: f.origin })),
     issues: r.issues,
   };
@@ -53,6 +54,16 @@ export function formatRenderText(r: HostResult): string {
     out.push(`# Host ${r.name} (Kuma ${x.kumaVersion}, ${r.file})`, '');
     out.push(`## Dataplane, as kuma-dp renders ${tpl.path} (from ${tpl.origin})`, '', x.dataplane.trimEnd(), '');
     out.push(`## Transparent-proxy config ${tp.path} (from ${tp.origin})`, '', x.tproxy.yaml.trimEnd(), '');
+    if (x.rules) {
+      const f = x.rules.facts;
+      const facts = `loopback ${f.loopbackInterface}, DNS servers [${f.dnsServers.join(', ')}], IPv6 ${f.ipv6 ? 'on' : 'off'}, kuma-dp uid ${x.rules.uid}`;
+      out.push(
+        `## iptables rules, as \`kumactl install transparent-proxy --dry-run\` prints them (host facts: ${facts})`,
+        '',
+        x.rules.dryRun.trimEnd(),
+        '',
+      );
+    }
     out.push('## kuma-dp command', '', formatCommand(x.kumaDp.argv), '');
     const env = Object.entries(x.kumaDp.env);
     out.push(
