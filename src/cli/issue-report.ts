@@ -1,5 +1,4 @@
 import { formatIssue, type Issue, sortIssues } from '../issues.js';
-import type { HostResult } from '../render/rendered-host.js';
 
 /** An issue once, with every host it affects: a broken fleet.yaml is one problem, not one per host. */
 export interface ReportedIssue extends Issue {
@@ -14,7 +13,9 @@ export interface ValidationReport {
   issues: ReportedIssue[];
 }
 
-export function buildValidationReport(results: readonly HostResult[]): ValidationReport {
+export function buildValidationReport(
+  results: readonly { name: string; file: string; issues: readonly Issue[] }[],
+): ValidationReport {
   const unique = new Map<string, ReportedIssue>();
   const hosts = results.map((r) => {
     const seen = new Set<string>();

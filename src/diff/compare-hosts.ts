@@ -1,6 +1,8 @@
 import { hasErrors } from '../issues.js';
-import type { HostResult, RenderedHost } from '../render/rendered-host.js';
+import { ARTEFACT_TITLES, type ArtefactName, type HostOutcome, NO_ARTEFACTS } from '../render/host-artefacts.js';
 import { unifiedDiff } from './line-diff.js';
+
+export { ARTEFACT_TITLES, type ArtefactName };
 
 /** What one host's change is made of: one unified diff per artefact that changed. */
 export interface HostChange {
@@ -13,32 +15,8 @@ export interface HostChange {
   warnings: number;
 }
 
-export type ArtefactName = 'dataplane' | 'tproxyConfig' | 'kumaDp' | 'rules' | 'hostFiles';
-
-export const ARTEFACT_TITLES: Record<ArtefactName, string> = {
-  dataplane: 'Dataplane (as kuma-dp renders it)',
-  tproxyConfig: 'transparent-proxy config',
-  kumaDp: 'kuma-dp command and environment',
-  rules: 'iptables rules (kumactl --dry-run form, declared host facts)',
-  hostFiles: 'files on the host',
-};
-
-/** The text of each artefact, one diffable unit per line. An unrendered (invalid) host has none. */
-function artefacts(r: RenderedHost | undefined): Record<ArtefactName, string> {
-  if (!r) return { dataplane: '', tproxyConfig: '', kumaDp: '', rules: '', hostFiles: '' };
-  return {
-    dataplane: r.dataplane,
-    tproxyConfig: r.tproxy.yaml,
-    kumaDp: lines([...r.kumaDp.argv, ...Object.entries(r.kumaDp.env).map(([k, v]) => `env ${k}=${v}`)]),
-    rules: r.rules?.dryRun ?? '',
-    hostFiles: lines(r.files.map((f) => `${f.path} (${f.purpose}, from ${f.origin})`)),
-  };
-}
-
-const lines = (xs: readonly string[]) => (xs.length ? `${xs.join('\n')}\n` : '');
-
 /** Pair hosts of two revisions by name and diff each pair. Pure; the order is by host name. */
-export function compareHosts(base: readonly HostResult[], head: readonly HostResult[]): HostChange[] {
+export function compareHosts(base: readonly HostOutcome[], head: readonly HostOutcome[]): HostChange[] {
   const baseByName = new Map(base.map((r) => [r.name, r]));
   const headByName = new Map(head.map((r) => [r.name, r]));
   const names = [...new Set([...baseByName.keys(), ...headByName.keys()])].sort();
@@ -47,8 +25,8 @@ export function compareHosts(base: readonly HostResult[], head: readonly HostRes
     const h = headByName.get(host);
     const errors = h ? h.issues.filter((i) => i.severity === 'error').length : 0;
     const warnings = h ? h.issues.length - errors : 0;
-    const before = artefacts(b?.rendered);
-    const after = artefacts(h?.rendered);
+    const before = b?.artefacts ?? NO_ARTEFACTS;
+    const after = h?.artefacts ?? NO_ARTEFACTS;
     const sections: HostChange['sections'] = {};
     for (const name of Object.keys(ARTEFACT_TITLES) as ArtefactName[]) {
       const d = unifiedDiff(before[name], after[name]);
@@ -65,4 +43,4 @@ export function compareHosts(base: readonly HostResult[], head: readonly HostRes
   });
 }
 
-const changedValidity = (b: HostResult, h: HostResult) => hasErrors(b.issues) !== hasErrors(h.issues);
+const changedValidity = (b: HostOutcome, h: HostOutcome) => hasErrors(b.issues) !== hasErrors(h.issues);

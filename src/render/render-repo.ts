@@ -1,7 +1,7 @@
 import type { LoadedRepo } from '../desired/load-repo.js';
 import { closest } from '../desired/suggest.js';
 import { KumaGitopsError } from '../errors.js';
-import { error } from '../issues.js';
+import { error, type Issue } from '../issues.js';
 import { renderHost } from './render-host.js';
 import type { HostResult } from './rendered-host.js';
 import { tproxyLoader } from './tproxy-layers.js';
@@ -18,22 +18,34 @@ export function renderRepo(repo: LoadedRepo, only?: string): HostResult[] {
       { host: only, known: names.slice(0, 20) },
     );
   }
-  const byName = new Map<string, string[]>();
-  for (const h of repo.hosts) byName.set(h.name, [...(byName.get(h.name) ?? []), h.file]);
+  const results = renderHosts(repo, entries);
+  markDuplicates(results, repo.hosts);
+  return results;
+}
+
+/** Render the given hosts; duplicates are not checked (a worker sees only its share of the hosts). */
+export function renderHosts(repo: LoadedRepo, entries: LoadedRepo['hosts']): HostResult[] {
   const loadTproxy = tproxyLoader(repo.files);
-  return entries.map((entry) => {
-    const result = renderHost(repo, entry, loadTproxy);
-    const others = (byName.get(entry.name) ?? []).filter((f) => f !== entry.file);
-    if (others.length > 0) {
-      result.issues.unshift(
-        error({
-          code: 'host.duplicate',
-          file: entry.file,
-          message: `host '${entry.name}' is also defined in ${others.join(', ')}`,
-          hint: 'each host must have exactly one file; rename or remove one (a name: field overrides the file name)',
-        }),
-      );
-    }
-    return result;
-  });
+  return entries.map((entry) => renderHost(repo, entry, loadTproxy));
+}
+
+/** Two files defining one host name is an error on each of them. */
+export function markDuplicates(
+  results: readonly { name: string; file: string; issues: Issue[] }[],
+  all: readonly { name: string; file: string }[] = results,
+): void {
+  const byName = new Map<string, string[]>();
+  for (const h of all) byName.set(h.name, [...(byName.get(h.name) ?? []), h.file]);
+  for (const result of results) {
+    const others = (byName.get(result.name) ?? []).filter((f) => f !== result.file);
+    if (others.length === 0) continue;
+    result.issues.unshift(
+      error({
+        code: 'host.duplicate',
+        file: result.file,
+        message: `host '${result.name}' is also defined in ${others.join(', ')}`,
+        hint: 'each host must have exactly one file; rename or remove one (a name: field overrides the file name)',
+      }),
+    );
+  }
 }

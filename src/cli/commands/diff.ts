@@ -1,10 +1,9 @@
-import { loadRepo } from '../../desired/load-repo.js';
 import { compareHosts } from '../../diff/compare-hosts.js';
 import { buildDiffReport, diffExitCode } from '../../diff/diff-report.js';
 import { formatMarkdown } from '../../diff/format-markdown.js';
 import { formatDiffText } from '../../diff/format-text.js';
 import { type BlobCache, gitRepoReader } from '../../io/git-reader.js';
-import { renderRepo } from '../../render/render-repo.js';
+import { renderFleet } from '../../render/render-fleet.js';
 import type { Command } from '../command.js';
 import { buildValidationReport } from '../issue-report.js';
 
@@ -37,10 +36,11 @@ export const diffCommand: Command = {
       gitRepoReader(dir, args.strings.base!, cache),
       gitRepoReader(dir, args.strings.head!, cache),
     ]);
-    const [base, head] = await Promise.all([loadRepo(baseReader), loadRepo(headReader)]);
-    const headResults = renderRepo(head);
-    const changes = compareHosts(renderRepo(base), headResults);
-    const report = buildDiffReport(base.label, head.label, changes, buildValidationReport(headResults));
+    // One revision at a time: each already uses every core for a large fleet.
+    const head = await renderFleet(headReader);
+    const base = await renderFleet(baseReader);
+    const changes = compareHosts(base.outcomes, head.outcomes);
+    const report = buildDiffReport(base.label, head.label, changes, buildValidationReport(head.outcomes));
     const format = args.strings.output;
     io.out(
       format === 'json'
