@@ -8,6 +8,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.js')).validateCommand,
   render: async () => (await import('./commands/render.js')).renderCommand,
   diff: async () => (await import('./commands/diff.js')).diffCommand,
+  tproxy: async () => (await import('./commands/tproxy.js')).tproxyCommand,
 };
 
 const SUMMARY = `kuma-gitops: run Kuma's transparent proxy on VMs and bare metal from git.
@@ -18,6 +19,7 @@ Commands:
   validate   check a desired-state repo offline (exit 1 when invalid)
   render     show what one host will run: Dataplane, tproxy config, kuma-dp command
   diff       what a commit changes on every host, for pull-request review (exit 2 when it changes something)
+  tproxy     kumactl's transparent-proxy rules: print them (rules), check a host's iptables-save (diff), import flags
 
 Run 'kuma-gitops <command> --help' for a command's flags.
 `;
@@ -36,9 +38,12 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     );
     return 1;
   }
-  const command = await load();
+  let command = await load();
+  let words = rest;
   try {
-    const args = parseArgs(command.spec, rest);
+    const sub = command.subcommands?.[rest[0] ?? ''];
+    if (sub) [command, words] = [await sub(), rest.slice(1)];
+    const args = parseArgs(command.spec, words);
     if (args.help) {
       io.out(formatHelp(command.spec));
       return 0;

@@ -18,10 +18,15 @@ export function sampleRepoWith(files: Record<string, string> = {}, remove: reado
   return dir;
 }
 
-/** Run the CLI in-process and capture what it prints. */
-export async function runCli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+/** Run the CLI in-process and capture what it prints; `stdin`, when given, is what the command reads as `-`. */
+export async function runCli(
+  argv: readonly string[],
+  options: { stdin?: string } = {},
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  const stdin = options.stdin;
+  const readStdin = stdin === undefined ? undefined : async () => stdin;
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), readStdin });
   return { code, out, err };
 }
