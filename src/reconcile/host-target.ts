@@ -1,0 +1,37 @@
+import type { ExpectedRuleSet } from '../iptables/model.js';
+import type { Family } from '../tproxy/rules/built-rules.js';
+
+/**
+ * Desired state of one host made concrete for the machine it runs on: rendered from the repo, with the rules computed
+ * from the host's live facts (not the declared ones). This is what the planner compares with the LiveState.
+ */
+export interface HostTarget {
+  host: string;
+  /** Digest of everything below: the revision the reconciler records as applied, or as failed. */
+  revision: string;
+  kumaDpUser: { name: string; uid: number };
+  files: TargetFile[];
+  kumaDp: {
+    argv: string[];
+    env: Record<string, string>;
+    /** Where `GET /ready` answers (REFERENCE §4.3): 127.0.0.1, or ::1 for an IPv6 Dataplane address. */
+    readiness: { address: string; port: number };
+    tokenFile: string;
+  };
+  rules: {
+    /** Families with rules; a family absent here must have no Kuma-owned objects. */
+    expected: Partial<Record<Family, ExpectedRuleSet>>;
+    /** kumactl's restore form per family, for logs and the journal. */
+    restore: Partial<Record<Family, string>>;
+  };
+}
+
+export interface TargetFile {
+  purpose: 'dataplane-template' | 'tproxy-config';
+  path: string;
+  content: string;
+  /** Octal mode, owner and group: readable by the kuma-dp user, writable by root only. */
+  mode: number;
+  uid: number;
+  gid: number;
+}

@@ -1,0 +1,41 @@
+import type { SavedRuleSet } from '../iptables/model.js';
+import type { Family } from '../tproxy/rules/built-rules.js';
+import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
+
+/** What is on the host right now, read through the CommandRunner and /proc; never changed by reading it. */
+export interface LiveState {
+  /** What kumactl would discover (REFERENCE §2.11): loopback name, /etc/passwd users, nameservers, modules, IPv6. */
+  facts: ResolvedHostFacts;
+  rules: LiveRules;
+  /** The running kuma-dp as its supervisor knows it; undefined when not running. */
+  kumaDp: LiveKumaDp | undefined;
+  /** The target's files, by path; undefined when missing. */
+  files: Record<string, LiveFile | undefined>;
+  token: { path: string; exists: boolean; readableByKumaDp: boolean };
+}
+
+export interface LiveRules {
+  /** The backend kumactl would choose (REFERENCE §3.2), and the one whose *-save is read. */
+  backend: 'nft' | 'legacy';
+  /** Full `*-save` output per family, parsed (foreign rules included). IPv6 absent when ip6tables is unusable. */
+  families: Partial<Record<Family, SavedRuleSet>>;
+}
+
+export interface LiveKumaDp {
+  pid: number;
+  /** From /proc/PID/cmdline of the supervised process (the `runuser ... kuma-dp run ...` command). */
+  argv: string[];
+  /** From /proc/PID/environ. */
+  env: Record<string, string>;
+  /** UID the kuma-dp process itself runs as. */
+  uid: number | undefined;
+  /** `GET /ready` answered 200. */
+  ready: boolean;
+}
+
+export interface LiveFile {
+  content: string;
+  mode: number;
+  uid: number;
+  gid: number;
+}
