@@ -73,6 +73,7 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
     name: host.name,
     kumaVersion: formatKumaVersion(host.kumaVersion),
     dataplane,
+    dataplaneAddress: validated.dataplane?.address?.value,
     files: [
       { purpose: 'dataplane-template', path: host.kumaDp.dataplaneFile, content: template.text, origin: template.path },
       {

@@ -12,6 +12,8 @@ export interface RenderedHost {
   kumaVersion: string;
   /** kuma-dp's own rendering of the template with the host's vars, byte for byte (REFERENCE §4.4). */
   dataplane: string;
+  /** The rendered Dataplane's networking.address, when it parsed (an IPv6 one moves readiness to ::1). */
+  dataplaneAddress: string | undefined;
   /** Files written on the host. The template is written as is: kuma-dp renders it when it starts. */
   files: HostFile[];
   tproxy: { config: TproxyConfig; yaml: string; sources: string[] };

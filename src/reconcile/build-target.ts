@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { DesiredHost } from '../desired/desired-host.js';
+import { canonicalize } from '../iptables/canonicalize.js';
+import { computeHostRules } from '../render/host-rules.js';
+import type { RenderedHost } from '../render/rendered-host.js';
+import type { Family } from '../tproxy/rules/built-rules.js';
+import { formatRestore } from '../tproxy/rules/format-restore.js';
+import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
+import { isIP } from '../validate/kuma-names.js';
+import type { HostTarget } from './host-target.js';
+
+/**
+ * Make a rendered host concrete for the machine: rules from the LIVE facts (what kumactl would see there), files
+ * with their modes, and a revision digest. Pure; returns issues instead of throwing for rules that cannot be built.
+ */
+export function buildHostTarget(
+  host: DesiredHost,
+  rendered: RenderedHost,
+  liveFacts: ResolvedHostFacts,
+): { target?: HostTarget; problems: string[] } {
+  const { rules, issues } = computeHostRules(host, rendered.tproxy.config, liveFacts);
+  const problems = issues.filter((i) => i.severity === 'error').map((i) => i.message);
+  if (!rules) return { problems };
+  const expected: HostTarget['rules']['expected'] = {};
+  const restore: HostTarget['rules']['restore'] = {};
+  for (const set of rules.sets) {
+    expected[set.family as Family] = canonicalize(set);
+    restore[set.family as Family] = formatRestore(set);
+  }
+  const address = rendered.dataplaneAddress;
+  const content = {
+    host: host.name,
+    kumaDpUser: { name: host.kumaDp.user, uid: host.kumaDp.uid },
+    // Templates and tproxy configs are not secrets; kuma-dp (another user) must read them, only root writes them.
+    files: rendered.files.map((f) => ({
+      purpose: f.purpose,
+      path: f.path,
+      content: f.content,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+    })),
+    kumaDp: {
+      argv: rendered.kumaDp.argv,
+      env: rendered.kumaDp.env,
+      readiness: {
+        address: address !== undefined && isIP(address) && address.includes(':') ? '::1' : '127.0.0.1',
+        port: rendered.kumaDp.effective.readinessPort,
+      },
+      tokenFile: rendered.kumaDp.effective.tokenFile,
+    },
+    rules: { expected, restore },
+  };
+  const revision = createHash('sha256')
+    .update(JSON.stringify([content.files, content.kumaDp, restore, content.kumaDpUser]))
+    .digest('hex')
+    .slice(0, 16);
+  return { target: { ...content, revision }, problems };
+}

@@ -1,0 +1,33 @@
+import type { HostTarget } from './host-target.js';
+import type { LiveState } from './live-state.js';
+
+/**
+ * Refusals checked before anything changes: the host must be able to take the target at all. Each message names
+ * the subject, what is wrong and what to do.
+ */
+export function checkPreconditions(target: HostTarget, live: LiveState): string[] {
+  const problems: string[] = [];
+  const { name, uid } = target.kumaDpUser;
+  const existing = live.facts.users[name];
+  if (existing !== undefined && existing !== uid) {
+    problems.push(
+      `user ${name} exists with uid ${existing}, but the desired state says uid ${uid}: set kumaDp.uid: ${existing} or change the user`,
+    );
+  }
+  const owner = Object.entries(live.facts.users).find(([n, u]) => u === uid && n !== name);
+  if (existing === undefined && owner) {
+    problems.push(
+      `uid ${uid} is already taken by user ${owner[0]}, so user ${name} cannot be created with it: choose another kumaDp.uid, or set kumaDp.user: ${owner[0]}`,
+    );
+  }
+  if (!live.token.exists) {
+    problems.push(
+      `dataplane token file ${live.token.path} does not exist: put the token there (it never goes into the repo)`,
+    );
+  } else if (!live.token.readableByKumaDp && existing !== undefined) {
+    problems.push(
+      `dataplane token file ${live.token.path} is not readable by user ${name}: chown/chmod it so kuma-dp can read it`,
+    );
+  }
+  return problems;
+}

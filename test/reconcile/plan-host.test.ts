@@ -1,0 +1,139 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { HostTarget } from '../../src/reconcile/host-target.js';
+import type { LiveState } from '../../src/reconcile/live-state.js';
+import { planHost, planRemoval } from '../../src/reconcile/plan-host.js';
+import { checkPreconditions } from '../../src/reconcile/preconditions.js';
+import { liveInSync, sampleTarget } from '../support/targets.js';
+
+let target: HostTarget;
+beforeAll(async () => {
+  target = await sampleTarget('example-server');
+});
+const kinds = (live: LiveState, t = target) => planHost(t, live).steps.map((s) => s.kind);
+
+describe('planHost: the guide order, minimal steps', () => {
+  it('plans nothing when the host is in sync', () => {
+    expect(planHost(target, liveInSync(target)).steps).toEqual([]);
+  });
+
+  it('plans the whole guide on a fresh host: user, files, kuma-dp, ready, rules, verify', () => {
+    const live = liveInSync(target);
+    const fresh: LiveState = {
+      ...live,
+      facts: { ...live.facts, users: { root: 0 } },
+      rules: { backend: 'nft', families: { ipv4: { tables: [] }, ipv6: { tables: [] } } },
+      kumaDp: undefined,
+      files: {},
+    };
+    const plan = planHost(target, fresh);
+    expect(plan.steps.map((s) => s.kind)).toEqual([
+      'create-user',
+      'write-file',
+      'write-file',
+      'start-kuma-dp',
+      'wait-ready',
+      'apply-rules',
+      'verify',
+    ]);
+    expect(plan.steps.find((s) => s.kind === 'apply-rules')).toMatchObject({ families: ['ipv4', 'ipv6'] });
+    for (const s of plan.steps) expect(s.reason).not.toBe('');
+  });
+
+  it.each([
+    [
+      'a rules change alone never restarts kuma-dp',
+      (l: LiveState) => ({ ...l, rules: { ...l.rules, families: { ...l.rules.families, ipv6: { tables: [] } } } }),
+      ['wait-ready', 'apply-rules', 'verify'],
+    ],
+    [
+      'a kuma-dp argv change alone never touches rules',
+      (l: LiveState) => ({
+        ...l,
+        kumaDp: { ...l.kumaDp!, argv: [...l.kumaDp!.argv.slice(0, -1), '--dataplane-var=port=9090'] },
+      }),
+      ['start-kuma-dp', 'wait-ready', 'verify'],
+    ],
+    [
+      'a stray KUMA_ env var restarts kuma-dp',
+      (l: LiveState) => ({ ...l, kumaDp: { ...l.kumaDp!, env: { ...l.kumaDp!.env, KUMA_DNS_ENABLED: 'false' } } }),
+      ['start-kuma-dp', 'wait-ready', 'verify'],
+    ],
+    [
+      'a changed template is written and kuma-dp restarted to read it',
+      (l: LiveState) => ({
+        ...l,
+        files: { ...l.files, [target.files[0]!.path]: { ...l.files[target.files[0]!.path]!, content: 'old' } },
+      }),
+      ['write-file', 'start-kuma-dp', 'wait-ready', 'verify'],
+    ],
+    [
+      'a wrong mode only rewrites the file, no restart',
+      (l: LiveState) => ({
+        ...l,
+        files: { ...l.files, [target.files[0]!.path]: { ...l.files[target.files[0]!.path]!, mode: 0o600 } },
+      }),
+      ['write-file', 'verify'],
+    ],
+    [
+      'kuma-dp not running: start it, then nothing else',
+      (l: LiveState) => ({ ...l, kumaDp: undefined }),
+      ['start-kuma-dp', 'wait-ready', 'verify'],
+    ],
+    [
+      'running but not ready: wait, do not restart',
+      (l: LiveState) => ({ ...l, kumaDp: { ...l.kumaDp!, ready: false } }),
+      ['wait-ready'],
+    ],
+  ])('%s', (_name, mutate, want) => {
+    expect(kinds(mutate(liveInSync(target)))).toEqual(want);
+  });
+
+  it('removes Kuma rules of a family that must have none (IPv4-only host)', async () => {
+    const v4only = await sampleTarget('legacy-batch-1');
+    expect(v4only.rules.expected.ipv6).toBeUndefined();
+    const live = liveInSync(v4only);
+    const withStaleV6 = {
+      ...live,
+      rules: { ...live.rules, families: { ...live.rules.families, ipv6: target.rules.expected.ipv6! } },
+    };
+    expect(planHost(v4only, withStaleV6).steps.find((s) => s.kind === 'apply-rules')).toMatchObject({
+      families: ['ipv6'],
+    });
+  });
+
+  it('removal runs backwards: rules first, then kuma-dp', () => {
+    expect(planRemoval('example-server', liveInSync(target)).steps.map((s) => s.kind)).toEqual([
+      'remove-rules',
+      'stop-kuma-dp',
+    ]);
+  });
+});
+
+describe('checkPreconditions: refusals before anything changes', () => {
+  it.each([
+    [
+      'uid taken by another user',
+      (l: LiveState) => ({ ...l, facts: { ...l.facts, users: { root: 0, postgres: 5678 } } }),
+      'uid 5678 is already taken by user postgres',
+    ],
+    [
+      'user exists with another uid',
+      (l: LiveState) => ({ ...l, facts: { ...l.facts, users: { root: 0, 'kuma-dp': 999 } } }),
+      'user kuma-dp exists with uid 999',
+    ],
+    [
+      'missing token file',
+      (l: LiveState) => ({ ...l, token: { ...l.token, exists: false } }),
+      'dataplane token file /kuma/example-server-token does not exist',
+    ],
+    [
+      'token unreadable by kuma-dp',
+      (l: LiveState) => ({ ...l, token: { ...l.token, readableByKumaDp: false } }),
+      'is not readable by user kuma-dp',
+    ],
+  ])('%s', (_name, mutate, message) => {
+    expect(checkPreconditions(target, mutate(liveInSync(target))).join('\n')).toContain(message);
+  });
+
+  it('accepts a ready host', () => expect(checkPreconditions(target, liveInSync(target))).toEqual([]));
+});

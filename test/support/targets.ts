@@ -1,0 +1,47 @@
+import { composeHost } from '../../src/desired/compose-host.js';
+import { loadRepo } from '../../src/desired/load-repo.js';
+import { dirRepoReader } from '../../src/io/dir-reader.js';
+import type { SavedRuleSet } from '../../src/iptables/model.js';
+import { buildHostTarget } from '../../src/reconcile/build-target.js';
+import type { HostTarget } from '../../src/reconcile/host-target.js';
+import type { LiveState } from '../../src/reconcile/live-state.js';
+import { renderRepo } from '../../src/render/render-repo.js';
+import { resolveHostFacts } from '../../src/tproxy/rules/host-facts.js';
+import { SAMPLE_REPO } from './sample-repo.js';
+
+/** The reconcile target of one sample host for the given live facts. */
+export async function sampleTarget(
+  name: string,
+  dir = SAMPLE_REPO,
+  facts = resolveHostFacts({ dnsServers: ['10.0.0.2'] }),
+): Promise<HostTarget> {
+  const repo = await loadRepo(dirRepoReader(dir));
+  const [result] = renderRepo(repo, name);
+  const { host } = composeHost(repo, repo.hosts.find((h) => h.name === name)!);
+  const { target, problems } = buildHostTarget(host!, result!.rendered!, facts);
+  if (!target) throw new Error(problems.join('; '));
+  return target;
+}
+
+/** A live host exactly as the target wants it (no foreign rules unless given). */
+export function liveInSync(target: HostTarget, facts = resolveHostFacts({ dnsServers: ['10.0.0.2'] })): LiveState {
+  const families: LiveState['rules']['families'] = {};
+  for (const [family, set] of Object.entries(target.rules.expected)) {
+    families[family as keyof typeof families] = set as SavedRuleSet;
+  }
+  return {
+    facts: { ...facts, users: { ...facts.users, [target.kumaDpUser.name]: target.kumaDpUser.uid } },
+    rules: { backend: 'nft', families },
+    kumaDp: {
+      pid: 4242,
+      argv: target.kumaDp.argv,
+      env: { PATH: '/usr/bin', ...target.kumaDp.env },
+      uid: target.kumaDpUser.uid,
+      ready: true,
+    },
+    files: Object.fromEntries(
+      target.files.map((f) => [f.path, { content: f.content, mode: f.mode, uid: f.uid, gid: f.gid }]),
+    ),
+    token: { path: target.kumaDp.tokenFile, exists: true, readableByKumaDp: true },
+  };
+}
