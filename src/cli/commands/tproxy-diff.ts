@@ -8,6 +8,7 @@ import type { Family } from '../../tproxy/rules/built-rules.js';
 import type { Command } from '../command.js';
 import { formatDriftJson, formatDriftText } from './tproxy-diff-report.js';
 import { INPUT_FLAGS, INPUTS_DETAILS, loadRuleInputs, readText } from './tproxy-inputs.js';
+import { scopeLiveSave } from './tproxy-live-scope.js';
 import { type StdinReader, stdinReader } from './tproxy-stdin.js';
 
 export const tproxyDiffCommand: Command = {
@@ -61,15 +62,17 @@ Exit 0: in sync. Exit 2: drift (the report is on stdout). Exit 1: bad input or a
 };
 
 async function readLive(file: string, stdin: StdinReader): Promise<SavedRuleSet> {
-  const text = file === '-' ? await stdin.read('--live -') : readText(file);
+  const scoped = scopeLiveSave(file === '-' ? await stdin.read('--live -') : readText(file));
   try {
-    return parseSave(text);
+    return parseSave(scoped.text);
   } catch (e) {
     if (!(e instanceof SaveParseError)) throw e;
+    // Line numbers, also those inside the reason ("table *nat (line 3)"), count lines of the file as given.
+    const reason = String(e.data.reason).replace(/\(line (\d+)\)/g, (_, n) => `(line ${scoped.lineOf(Number(n))})`);
     throw new KumaGitopsError(
       'tproxy.live.unparsable',
-      `live ruleset ${file === '-' ? 'stdin' : file}, line ${e.line}: ${e.data.reason}: ${JSON.stringify(e.text)}. Pass the unmodified output of iptables-save (or ip6tables-save) of one family`,
-      { file, line: e.line },
+      `live ruleset ${file === '-' ? 'stdin' : file}, line ${scoped.lineOf(e.line)}: ${reason}: ${JSON.stringify(e.text)}. Pass the unmodified output of iptables-save (or ip6tables-save) of one family`,
+      { file, line: scoped.lineOf(e.line) },
     );
   }
 }
