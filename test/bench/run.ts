@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { generatedHosts } from '../support/fleet-generator.js';
 import { commitFiles, initRepo } from '../support/git-repo.js';
 import { SAMPLE_REPO } from '../support/sample-repo.js';
+import { measureTproxyDiffInProcess } from './tproxy-diff-case.js';
+import { BENCH_KUMACTL_FLAGS, writeTproxyLive } from './tproxy-live.js';
 
 /**
  * `npm run bench`: the issue targets, measured on whole CLI commands in a child process (wall time and peak RSS),
@@ -57,12 +59,26 @@ try {
   const changed = Object.fromEntries(Object.entries(generatedHosts(1_000, 8081)));
   const head = commitFiles(repo, changed, '1,000 hosts move to port 8081');
 
+  const live = join(work, 'live.save');
+  const liveRules = writeTproxyLive(live);
   const rows = [
     measure('validate 10,004 hosts (validate+render)', ['validate', '--repo', repo, '--output', 'json'], 5_000, 400),
     measure(
       'diff 10,004 hosts, 1,000 changed',
       ['diff', '--repo', repo, '--base', base, '--head', head, '--output', 'markdown'],
       10_000,
+    ),
+    measureTproxyDiffInProcess(
+      `tproxy diff: parse + diff of ${liveRules} live rules (50,000 foreign + Kuma's)`,
+      live,
+      200,
+      150,
+    ),
+    measure(
+      'tproxy diff, the same, whole CLI (module loading included)',
+      ['tproxy', 'diff', '--live', live, '--', ...BENCH_KUMACTL_FLAGS],
+      200,
+      150,
     ),
   ];
 
