@@ -24,7 +24,9 @@ into a Kuma chain. Inserted rules must precede foreign rules in their chain; for
 counters, table order and chain-declaration order never count. Each difference has a kind (missing-chain,
 unexpected-chain, missing-rule, unexpected-rule, changed-rule, reordered, jump-missing, jump-displaced,
 owned-rule-without-comment), the table, chain, family and both rule texts.
+
 ${INPUTS_DETAILS}
+
 Exit 0: in sync. Exit 2: drift (the report is on stdout). Exit 1: bad input or an unreadable live file.`,
     passthrough: true,
     flags: {

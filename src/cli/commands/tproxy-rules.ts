@@ -18,7 +18,9 @@ export const tproxyRulesCommand: Command = {
 without the header, ready for \`iptables-restore --noflush\`. --format save prints the Kuma-owned rules as
 iptables-save of the current backends shows them after the install (legacy, nft 1.8.7+), one family per
 ### block with --family all. A family kumactl would not build prints nothing (a note goes to stderr).
+
 ${INPUTS_DETAILS}
+
 Exit 0: printed. Exit 1: bad input, or kumactl would fail.`,
     passthrough: true,
     flags: {
