@@ -1,0 +1,104 @@
+import pRetry, { AbortError } from 'p-retry';
+import { KumaGitopsError } from '../errors.js';
+
+/**
+ * No redirect before kuma-dp answers ready (REFERENCE §6: rules without a listening kuma-dp cut the host off, SSH
+ * and DNS included). Polls a probe until it says ready, the time is up, or the process is found dead: a crash must
+ * not wait the full timeout.
+ */
+export interface ReadyCheck {
+  ready: boolean;
+  /** What the probe saw, for the error: `HTTP 503 NOT_READY`, `connect ECONNREFUSED 127.0.0.1:9902`, ... */
+  status: string;
+}
+
+/** A probe answers a boolean or a ReadyCheck; a throw counts as not ready, its message as the status. */
+export type ReadyProbe = () => Promise<boolean | ReadyCheck>;
+
+export interface ReadinessGateOptions {
+  /** Give up after this long (default 60 s). */
+  timeoutMs?: number;
+  /** Between two probes (default 500 ms). */
+  intervalMs?: number;
+  /** Asked after each failed probe; false ends the wait at once with `kuma-dp.exited`. */
+  isAlive?: () => Promise<boolean>;
+  /** Names what is waited for in errors (default `kuma-dp`), e.g. `kuma-dp of host web-1`. */
+  subject?: string;
+  /** Called after each failed attempt, for logs. */
+  onNotReady?: (attempt: { attemptNumber: number; status: string; elapsedMs: number }) => void;
+}
+
+export interface NotReadyData {
+  waitedMs: number;
+  attempts: number;
+  lastStatus: string;
+  [key: string]: unknown;
+}
+
+/** kuma-dp stayed unready until the timeout. */
+export class KumaDpNotReadyError extends KumaGitopsError {
+  declare readonly data: NotReadyData;
+  constructor(subject: string, data: NotReadyData) {
+    super(
+      'kuma-dp.not-ready',
+      `${subject} was not ready after ${data.waitedMs} ms (${data.attempts} attempts, last: ${data.lastStatus}): ` +
+        'check its log, the control plane address and token, or raise the ready timeout',
+      data,
+    );
+    this.name = 'KumaDpNotReadyError';
+  }
+}
+
+/** kuma-dp died while being waited for. */
+export class KumaDpExitedError extends KumaGitopsError {
+  declare readonly data: NotReadyData;
+  constructor(subject: string, data: NotReadyData) {
+    super(
+      'kuma-dp.exited',
+      `${subject} exited after ${data.waitedMs} ms before it was ready (last: ${data.lastStatus}): ` +
+        'check its log for the error it stopped on',
+      data,
+    );
+    this.name = 'KumaDpExitedError';
+  }
+}
+
+class NotYet extends Error {}
+
+export async function waitUntilReady(probe: ReadyProbe, options: ReadinessGateOptions = {}): Promise<void> {
+  const { timeoutMs = 60_000, intervalMs = 500, isAlive, subject = 'kuma-dp', onNotReady } = options;
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  let attempts = 0;
+  let lastStatus = 'not probed';
+
+  const attempt = async () => {
+    attempts++;
+    const check = await probe().then(asCheck, (error: Error) => ({ ready: false, status: error.message }));
+    if (check.ready) return;
+    lastStatus = check.status;
+    const alive = await (isAlive ?? (async () => true))().catch((error: Error) => {
+      throw new AbortError(error); // a broken liveness check must surface, not be retried for a minute
+    });
+    if (!alive) throw new AbortError(new KumaDpExitedError(subject, { waitedMs: elapsed(), attempts, lastStatus }));
+    throw new NotYet(lastStatus);
+  };
+  try {
+    await pRetry(attempt, {
+      // Constant interval; the time budget is what ends it, the retry count only bounds it.
+      retries: Math.ceil(timeoutMs / Math.max(1, intervalMs)) + 1,
+      maxRetryTime: timeoutMs,
+      minTimeout: intervalMs,
+      factor: 1,
+      randomize: false,
+      onFailedAttempt: ({ error, attemptNumber }) =>
+        onNotReady?.({ attemptNumber, status: error.message, elapsedMs: elapsed() }),
+    });
+  } catch (error) {
+    if (error instanceof NotYet) throw new KumaDpNotReadyError(subject, { waitedMs: elapsed(), attempts, lastStatus });
+    throw error;
+  }
+}
+
+const asCheck = (answer: boolean | ReadyCheck): ReadyCheck =>
+  typeof answer === 'boolean' ? { ready: answer, status: answer ? 'ready' : 'not ready' } : answer;

@@ -1,0 +1,86 @@
+import http from 'node:http';
+import type { CommandRunner } from '../system/command-runner.js';
+import type { ReadyCheck } from './readiness-gate.js';
+
+/**
+ * kuma-dp's readiness endpoint, `GET /ready` (REFERENCE §4.3): 200 is ready, anything else (503 NOT_READY,
+ * TERMINATING, `envoy not ready`) or no answer is not. The address is loopback in kuma-dp's own network namespace,
+ * so with a namespace configured the request is made from inside it, by a node one-liner run through the runner.
+ */
+export interface ReadyTarget {
+  /** 127.0.0.1, or ::1 for an IPv6 Dataplane address. */
+  address: string;
+  port: number;
+}
+
+export interface ReadyProbeOptions {
+  /** When it has a network namespace, the request is made inside it. */
+  runner?: CommandRunner;
+  /** Per request (default 1 s). */
+  requestTimeoutMs?: number;
+}
+
+interface Answer {
+  status?: number;
+  body?: string;
+  error?: string;
+}
+
+// Same request as getReady() below, for `ip netns exec`: argv is address, port, timeout; prints one JSON Answer.
+const IN_NETNS_SCRIPT = `const [host, port, timeout] = process.argv.slice(1);
+const out = (a) => process.stdout.write(JSON.stringify(a));
+const req = require('node:http').get({ host, port: Number(port), path: '/ready', agent: false, timeout: Number(timeout) }, (res) => {
+  let body = '';
+  res.setEncoding('utf8').on('data', (d) => { body += d; }).on('end', () => out({ status: res.statusCode, body }));
+});
+req.on('timeout', () => req.destroy(new Error('no answer within ' + timeout + ' ms')));
+req.on('error', (e) => out({ error: e.message }));`;
+
+export function httpReadyProbe(target: ReadyTarget, options: ReadyProbeOptions = {}): () => Promise<ReadyCheck> {
+  const timeoutMs = options.requestTimeoutMs ?? 1_000;
+  const url = `http://${target.address.includes(':') ? `[${target.address}]` : target.address}:${target.port}/ready`;
+  const runner = options.runner;
+  const ask =
+    runner?.netns === undefined
+      ? () => getReady(target, timeoutMs)
+      : async (): Promise<Answer> => {
+          const argv = [
+            process.execPath,
+            '-e',
+            IN_NETNS_SCRIPT,
+            target.address,
+            String(target.port),
+            String(timeoutMs),
+          ];
+          const { stdout } = await runner.run(argv, { timeoutMs: timeoutMs + 10_000 });
+          return JSON.parse(stdout) as Answer;
+        };
+  return async () => {
+    const answer = await ask();
+    if (answer.error !== undefined) return { ready: false, status: `GET ${url}: ${answer.error}` };
+    const body = (answer.body ?? '').trim().slice(0, 100);
+    return {
+      ready: answer.status === 200,
+      status: `GET ${url}: HTTP ${answer.status}${body === '' ? '' : ` ${body}`}`,
+    };
+  };
+}
+
+function getReady(target: ReadyTarget, timeoutMs: number): Promise<Answer> {
+  return new Promise((resolve) => {
+    const req = http.get(
+      { host: target.address, port: target.port, path: '/ready', agent: false, timeout: timeoutMs },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', (error) => resolve({ error: error.message }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (error) => resolve({ error: error.message }));
+  });
+}
