@@ -1,0 +1,77 @@
+import { readdir, readFile, readlink } from 'node:fs/promises';
+
+/**
+ * What /proc says about a process: enough to tell our kuma-dp from a process that reused its pid, and to find every
+ * process of its group. Linux only, like the transparent proxy itself.
+ */
+export interface ProcInfo {
+  pid: number;
+  /** One letter: R, S, D, Z (zombie: dead, not yet reaped), ... */
+  state: string;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  /** Clock ticks since boot: with the pid, identifies one process for its whole life (survives exec). */
+  startTime: number;
+  argv: string[];
+}
+
+/** The process, or undefined when it does not exist (or vanished while being read). */
+export async function readProc(pid: number): Promise<ProcInfo | undefined> {
+  try {
+    const [stat, cmdline] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+      readFile(`/proc/${pid}/cmdline`, 'utf8'),
+    ]);
+    // Field 2 (comm) is in parentheses and may itself contain spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const field = (n: number) => Number(fields[n - 3]);
+    return {
+      pid,
+      state: fields[0] ?? '?',
+      ppid: field(4),
+      pgrp: field(5),
+      session: field(6),
+      startTime: field(22),
+      argv: cmdline === '' ? [] : cmdline.replace(/\0$/, '').split('\0'),
+    };
+  } catch (error) {
+    if (isGone(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Alive means running or sleeping: a zombie has exited already. */
+export const isLive = (info: ProcInfo | undefined): info is ProcInfo => info !== undefined && info.state !== 'Z';
+
+/** Every live process that passes `test`. */
+export async function liveProcesses(test: (info: ProcInfo) => boolean): Promise<ProcInfo[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  const infos = await Promise.all(pids.map((pid) => readProc(pid)));
+  return infos.filter((info): info is ProcInfo => isLive(info) && test(info));
+}
+
+/** Every live process whose process group is `pgrp`. */
+export const groupMembers = (pgrp: number): Promise<ProcInfo[]> => liveProcesses((info) => info.pgrp === pgrp);
+
+/** The real uid the process runs as (kuma-dp's, not runuser's), or undefined when it is gone. */
+export async function procUid(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const uid = status === undefined ? undefined : /^Uid:\s+(\d+)/m.exec(status)?.[1];
+  return uid === undefined ? undefined : Number(uid);
+}
+
+/** Where the process's stdout goes (a path for files), or undefined when unknown. */
+export async function stdoutTarget(pid: number): Promise<string | undefined> {
+  return readlink(`/proc/${pid}/fd/1`).catch(() => undefined);
+}
+
+export function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((arg, i) => arg === b[i]);
+}
+
+function isGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  // ESRCH: the process exited between readdir and read.
+  return code === 'ENOENT' || code === 'ESRCH';
+}

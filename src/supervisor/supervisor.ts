@@ -1,0 +1,43 @@
+/**
+ * How the reconciler runs kuma-dp: one interface, two implementations. `process` starts it detached from the agent
+ * (tests, the demo, hosts without systemd); `systemd` hands it to a unit so it survives the agent and reboots.
+ */
+export type SupervisorKind = 'process' | 'systemd';
+
+export interface SupervisedProcess {
+  /** The supervised pid: `runuser` (process; kuma-dp is its child) or kuma-dp itself (systemd MainPID). */
+  pid: number;
+}
+
+export interface StopOptions {
+  /** SIGTERM first; SIGKILL what is left after this long. Must exceed kuma-dp's drain time (see drain-time.ts). */
+  timeoutMs: number;
+}
+
+export interface Supervisor {
+  readonly kind: SupervisorKind;
+  /** The supervised process when it runs and is the one this supervisor started; undefined otherwise. */
+  status(): Promise<SupervisedProcess | undefined>;
+  /**
+   * Starts `argv` (the full `runuser -u <user> -- <kuma-dp> run ...` command) with `env` on top of a minimal
+   * PATH/LANG environment; the agent's own environment is never passed on (stray KUMA_* vars override flags).
+   */
+  start(argv: readonly string[], env: Readonly<Record<string, string>>): Promise<SupervisedProcess>;
+  /** Ends the supervised process and everything it started; a no-op when nothing runs. */
+  stop(options: StopOptions): Promise<void>;
+  /** stop() then start() with the new command; `options` is for the stop (default: the supervisor's own). */
+  restart(
+    argv: readonly string[],
+    env: Readonly<Record<string, string>>,
+    options?: StopOptions,
+  ): Promise<SupervisedProcess>;
+}
+
+/** The environment every supervised kuma-dp starts from: enough to find envoy/coredns, nothing from the agent. */
+export const BASE_ENV: Readonly<Record<string, string>> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LANG: 'C',
+};
+
+/** Host names become paths and unit names: refuse anything that could escape the state directory. */
+export const SAFE_HOST = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;

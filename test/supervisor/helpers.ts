@@ -1,0 +1,98 @@
+/**
+ * Shared pieces of the supervisor tests: a throw-away system user, the fake kuma-dp, /proc look-ups and a recording
+ * CommandRunner (only for systemd, which cannot run here).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { liveProcesses, procUid } from '../../src/supervisor/proc-table.js';
+import type { CommandResult, CommandRunner, RunOptions } from '../../src/system/command-runner.js';
+import { run } from '../support/netns.js';
+
+export const FAKE_DP = fileURLToPath(new URL('./fake-dp.mjs', import.meta.url));
+
+export interface TestUser {
+  name: string;
+  uid: number;
+  remove(): Promise<void>;
+}
+
+export async function createTestUser(): Promise<TestUser> {
+  const name = `kgtest-${randomBytes(4).toString('hex')}`;
+  await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+  const uid = Number((await run('id', ['-u', name])).stdout.trim());
+  return { name, uid, remove: () => removeTestUser(name, uid) };
+}
+
+/** Kills (by pid) whatever a failed test left running as the user, then removes it: userdel refuses a busy user. */
+async function removeTestUser(name: string, uid: number): Promise<void> {
+  const mine = async () => {
+    const pids = (await liveProcesses(() => true)).map((info) => info.pid);
+    const uids = await Promise.all(pids.map(procUid));
+    return pids.filter((_, i) => uids[i] === uid);
+  };
+  for (const pid of await mine()) process.kill(pid, 'SIGKILL');
+  await until(async () => ((await mine()).length === 0 ? true : undefined), 5_000, `processes of ${name} to end`);
+  await run('userdel', [name]);
+}
+
+/** The command the guide runs, with the fake in place of kuma-dp. */
+export const fakeDpArgv = (user: string, ...args: string[]): string[] => [
+  'runuser',
+  '-u',
+  user,
+  '--',
+  process.execPath,
+  FAKE_DP,
+  'run',
+  ...args,
+];
+
+/** pid -> alive (not a zombie). */
+export async function alive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+}
+
+/** Polls `fn` every 20 ms until it returns something other than undefined. */
+export async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The log once the fake listens (its SIGTERM handler is installed by then). */
+export const listening = (logFile: string): Promise<string> =>
+  until(
+    async () => {
+      const text = await readFile(logFile, 'utf8');
+      return text.includes('fake-dp listening') ? text : undefined;
+    },
+    5_000,
+    `the fake kuma-dp to listen (${logFile})`,
+  );
+
+export interface RecordedCommand {
+  argv: string[];
+  options: RunOptions;
+}
+
+/** Records every command; `answer` gives the result (default: success, empty output). */
+export function recordingRunner(
+  answer: (argv: readonly string[]) => Partial<CommandResult> = () => ({}),
+  netns?: string,
+): CommandRunner & { commands: RecordedCommand[] } {
+  const commands: RecordedCommand[] = [];
+  return {
+    netns,
+    commands,
+    async run(argv, options = {}) {
+      commands.push({ argv: [...argv], options });
+      return { stdout: '', stderr: '', exitCode: 0, ...answer(argv) };
+    },
+  };
+}
