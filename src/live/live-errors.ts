@@ -1,0 +1,44 @@
+import { KumaGitopsError } from '../errors.js';
+
+/** Failures while reading the live host. Reading never changes the host, so none of these leave anything behind. */
+
+/** Neither iptables backend is usable (REFERENCE §3.2 "failed to find valid nft or legacy executables"). */
+export class IptablesNoneError extends KumaGitopsError {
+  constructor(reasons: { nft: string; legacy: string }, netns: string | undefined) {
+    const where = netns === undefined ? '' : ` in network namespace ${netns}`;
+    super(
+      'iptables.none',
+      `no usable iptables${where}: install the iptables package (nft: ${reasons.nft}; legacy: ${reasons.legacy})`,
+      { ...reasons, netns },
+    );
+    this.name = 'IptablesNoneError';
+  }
+}
+
+/** A host file or /proc entry could not be read for a reason other than "it is not there". */
+export class LiveReadError extends KumaGitopsError {
+  constructor(path: string, cause: unknown) {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    super(
+      'live.read-failed',
+      `cannot read ${path}: ${reason}: check that kuma-gitops runs as root`,
+      { path, reason },
+      {
+        cause,
+      },
+    );
+    this.name = 'LiveReadError';
+  }
+}
+
+/** The compiled readiness probe is missing: it is needed to send `GET /ready` from inside a network namespace. */
+export class ReadyProbeMissingError extends KumaGitopsError {
+  constructor(paths: string[]) {
+    super(
+      'live.ready-probe-missing',
+      `readiness probe script not found (looked at ${paths.join(', ')}): run npm run build`,
+      { paths },
+    );
+    this.name = 'ReadyProbeMissingError';
+  }
+}
