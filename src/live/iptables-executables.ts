@@ -1,0 +1,135 @@
+import type { CommandRunner } from '../system/command-runner.js';
+import type { Family } from '../tproxy/rules/built-rules.js';
+import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
+
+/**
+ * One candidate set of iptables executables (nft or legacy, one family), found and checked the way kumactl does
+ * (REFERENCE §3.1-§3.2): the binaries are picked by what `--version` says they are, then the set must pass the
+ * minimal functionality checks, and what it can do is recorded for the rule generator.
+ */
+export type BackendMode = 'nft' | 'legacy';
+
+export interface IptablesCommands {
+  iptables: string;
+  save: string;
+  restore: string;
+}
+
+export interface BackendFunctionality {
+  modules: ResolvedHostFacts['modules'];
+  tables: ResolvedHostFacts['tables'];
+  /** `^:DOCKER_OUTPUT` in the nat table. */
+  dockerOutputChain: boolean;
+  /** Some table has more lines than an empty one (nat > 4, raw > 2, mangle > 5). */
+  existingRules: boolean;
+}
+
+export type CandidateProbe =
+  | { ok: true; mode: BackendMode; commands: IptablesCommands; functionality: BackendFunctionality }
+  | { ok: false; mode: BackendMode; reason: string };
+
+const VERSION = /^ip6?tables[\w-]*? v(\d+(?:\.\d+)+)(?: \((.*?)\))?/m;
+const MODULES = ['owner', 'tcp', 'udp', 'comment', 'conntrack', 'multiport'] as const;
+const TABLES = ['nat', 'raw', 'mangle'] as const;
+// Non-comment lines of an empty table (its built-in chain declarations); more means someone put rules there.
+const EMPTY_TABLE_LINES: Record<(typeof TABLES)[number], number> = { nat: 4, raw: 2, mangle: 5 };
+const DOCKER_OUTPUT = /^:DOCKER_OUTPUT\b/m;
+
+/** The mode `--version` reports; very old iptables do not know `--version` and are legacy. */
+export function versionMode(output: string): BackendMode | undefined {
+  if (output.includes("unrecognized option '--version'")) return 'legacy';
+  const match = VERSION.exec(output);
+  if (!match) return undefined;
+  return match[2] === 'nf_tables' ? 'nft' : 'legacy';
+}
+
+// `iptables-nft*` and `iptables-legacy*` never change what they are, so a runner asks their `--version` once; a
+// missing one is asked again (it may get installed), and plain `iptables` (update-alternatives) every time.
+const knownModes = new WeakMap<CommandRunner, Map<string, BackendMode>>();
+
+async function modeOf(runner: CommandRunner, program: string, cacheable: boolean): Promise<BackendMode | undefined> {
+  const cache = knownModes.get(runner) ?? new Map<string, BackendMode>();
+  knownModes.set(runner, cache);
+  const cached = cacheable ? cache.get(program) : undefined;
+  if (cached !== undefined) return cached;
+  let mode: BackendMode | undefined;
+  try {
+    // Which binary this is does not depend on the network namespace.
+    const r = await runner.run([program, '--version'], { allowFailure: true, inNetns: false, timeoutMs: 10_000 });
+    mode = versionMode(`${r.stdout}\n${r.stderr}`);
+  } catch {
+    return undefined; // not installed
+  }
+  if (cacheable && mode !== undefined) cache.set(program, mode);
+  return mode;
+}
+
+/** `iptables-nft` before plain `iptables`, keeping the first whose `--version` reports the wanted mode. */
+async function findProgram(runner: CommandRunner, base: string, mode: BackendMode): Promise<string | undefined> {
+  const [head, ...rest] = base.split('-');
+  const withMode = [`${head}-${mode}`, ...rest].join('-');
+  if ((await modeOf(runner, withMode, true)) === mode) return withMode;
+  if ((await modeOf(runner, base, false)) === mode) return base;
+  return undefined;
+}
+
+async function succeeds(runner: CommandRunner, argv: string[]): Promise<{ ok: boolean; stdout: string }> {
+  try {
+    const r = await runner.run(argv, { allowFailure: true, timeoutMs: 10_000 });
+    return { ok: r.exitCode === 0, stdout: r.stdout };
+  } catch {
+    return { ok: false, stdout: '' };
+  }
+}
+
+/** Lines that are not blank, `#`, `*table` or COMMIT: chain declarations and rules. */
+export const contentLineCount = (save: string): number =>
+  save.split('\n').filter((l) => {
+    const line = l.trim();
+    return line !== '' && !line.startsWith('#') && !line.startsWith('*') && line !== 'COMMIT';
+  }).length;
+
+/**
+ * Finds and checks one candidate set; `full` false runs only the minimal checks (enough for IPv6, whose
+ * functionality kumactl does not use). The probes run inside the runner's network namespace. NOTE: like kumactl,
+ * `iptables-legacy-save -t X` loads the legacy table X into the kernel and so leaves an empty legacy table behind
+ * (REFERENCE §8.14); this is the only trace reading leaves, and kumactl leaves the same one.
+ */
+export async function probeCandidate(
+  runner: CommandRunner,
+  family: Family,
+  mode: BackendMode,
+  full = true,
+): Promise<CandidateProbe> {
+  const prefix = family === 'ipv4' ? 'iptables' : 'ip6tables';
+  const names = [prefix, `${prefix}-save`, `${prefix}-restore`];
+  const [iptables, save, restore] = await Promise.all(names.map((base) => findProgram(runner, base, mode)));
+  if (iptables === undefined || save === undefined || restore === undefined) {
+    const missing = names[[iptables, save, restore].indexOf(undefined)];
+    return { ok: false, mode, reason: `no ${mode} ${missing} found` };
+  }
+  const tables: readonly (typeof TABLES)[number][] = full ? TABLES : ['nat'];
+  const modules: readonly (typeof MODULES)[number][] = full ? MODULES : ['tcp', 'owner'];
+  const [tableRuns, moduleRuns] = await Promise.all([
+    Promise.all(tables.map((t) => succeeds(runner, [save, '-t', t]))),
+    Promise.all(modules.map((m) => succeeds(runner, [iptables, '-m', m, '-h']))),
+  ]);
+  const tableSaves = new Map(tables.map((t, i) => [t, tableRuns[i]!]));
+  const moduleOk = new Map(modules.map((m, i) => [m, moduleRuns[i]!.ok]));
+  if (tableSaves.get('nat')?.ok !== true) {
+    return { ok: false, mode, reason: 'unmet minimal requirements: missing table "nat"' };
+  }
+  for (const m of ['tcp', 'owner'] as const) {
+    if (moduleOk.get(m) !== true)
+      return { ok: false, mode, reason: `unmet minimal requirements: missing module "${m}"` };
+  }
+  const functionality: BackendFunctionality = {
+    modules: Object.fromEntries(MODULES.map((m) => [m, moduleOk.get(m) === true])) as BackendFunctionality['modules'],
+    tables: Object.fromEntries(
+      TABLES.map((t) => [t, tableSaves.get(t)?.ok === true]),
+    ) as BackendFunctionality['tables'],
+    dockerOutputChain: DOCKER_OUTPUT.test(tableSaves.get('nat')?.stdout ?? ''),
+    existingRules: [...tableSaves].some(([t, r]) => r.ok && contentLineCount(r.stdout) > EMPTY_TABLE_LINES[t]),
+  };
+  return { ok: true, mode, commands: { iptables, save, restore }, functionality };
+}
