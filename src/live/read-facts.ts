@@ -1,0 +1,115 @@
+import type { CommandRunner } from '../system/command-runner.js';
+import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
+import type { IptablesBackend } from './iptables-backend.js';
+import { type UserDb, usersByName } from './users.js';
+
+/**
+ * What kumactl learns from the host before it builds rules (REFERENCE §1.4-§1.7, §2.11), read from the live host:
+ * network facts inside the runner's namespace, users host-wide. Reading never changes anything; in particular we
+ * do not add `::6` to `lo` as kumactl does (§1.5), we only check that it could be added.
+ */
+export interface LinkInfo {
+  index: number;
+  name: string;
+  flags: string[];
+}
+
+const LINK_LINE = /^(\d+):\s+([^:\s@]+)(?:@[^:\s]+)?:\s+<([^>]*)>/;
+const INET6 = /\binet6\s+([0-9a-fA-F:.]+)\/\d+/;
+
+/** `ip -o link show`, in the kernel's index order. */
+export function parseLinks(text: string): LinkInfo[] {
+  const links: LinkInfo[] = [];
+  for (const line of text.split('\n')) {
+    const m = LINK_LINE.exec(line);
+    if (m) links.push({ index: Number(m[1]), name: m[2]!, flags: m[3]!.split(',').filter((f) => f !== '') });
+  }
+  return links;
+}
+
+/** §1.7: the first interface with the loopback flag; `lo` when the listing has none (it always has). */
+export function loopbackName(links: LinkInfo[]): string {
+  return links.find((l) => l.flags.includes('LOOPBACK'))?.name ?? 'lo';
+}
+
+/** `nameserver` values in file order, duplicates kept, unvalidated: miekg/dns ClientConfigFromFile (§1.6). */
+export function parseNameservers(resolvConf: string): string[] {
+  const servers: string[] = [];
+  for (const line of resolvConf.split('\n')) {
+    if (line.startsWith('#') || line.startsWith(';')) continue;
+    const [key, value] = line.trim().split(/\s+/);
+    if (key === 'nameserver' && value !== undefined) servers.push(value);
+  }
+  return servers;
+}
+
+/**
+ * §1.5 `HasLocalIPv6`: some IPv6 address that is not `::1`, link-local included, on any interface. So the `::6`
+ * kumactl leaves on `lo` counts too, exactly as it does for kumactl on its next run.
+ */
+export function hasNonLoopbackIpv6(ipAddrShow: string): boolean {
+  return ipAddrShow.split('\n').some((line) => {
+    const address = INET6.exec(line)?.[1];
+    return address !== undefined && address !== '::1';
+  });
+}
+
+async function output(runner: CommandRunner, argv: string[]): Promise<string | undefined> {
+  const result = await runner.run(argv, { allowFailure: true, timeoutMs: 10_000 }).catch(() => undefined);
+  return result?.exitCode === 0 ? result.stdout : undefined;
+}
+
+/** What the network namespace shows, independent of iptables: read while the backend is being detected. */
+export interface NetworkFacts {
+  loopbackInterface: string;
+  dnsServers: string[];
+  /** A non-loopback IPv6 address exists and `lo` accepts IPv6 (kumactl could add `::6` to it). */
+  ipv6Capable: boolean;
+}
+
+export async function readNetworkFacts(runner: CommandRunner): Promise<NetworkFacts> {
+  const [links, resolvConf, addresses, loDisableIpv6] = await Promise.all([
+    output(runner, ['ip', '-o', 'link', 'show']),
+    // Through the runner: `ip netns exec NS` bind-mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf.
+    output(runner, ['cat', '/etc/resolv.conf']),
+    output(runner, ['ip', '-6', '-o', 'addr', 'show']),
+    // Adding `::6` to `lo` fails when IPv6 is disabled on `lo`; /proc/sys/net is per namespace.
+    output(runner, ['cat', '/proc/sys/net/ipv6/conf/lo/disable_ipv6']),
+  ]);
+  return {
+    loopbackInterface: loopbackName(parseLinks(links ?? '')),
+    dnsServers: parseNameservers(resolvConf ?? ''),
+    ipv6Capable: hasNonLoopbackIpv6(addresses ?? '') && loDisableIpv6?.trim() === '0',
+  };
+}
+
+/**
+ * The rule generator's facts. `backend` undefined means no usable iptables: kumactl's "no valid executables" case,
+ * where every capability counts as missing (§2.11). IPv6 also needs ip6tables of the chosen mode (§1.5).
+ */
+export function composeHostFacts(
+  network: NetworkFacts,
+  backend: IptablesBackend | undefined,
+  users: UserDb,
+): ResolvedHostFacts {
+  const none = { comment: false, conntrack: false, udp: false, owner: false, tcp: false, multiport: false };
+  const f = backend?.functionality;
+  return {
+    loopbackInterface: network.loopbackInterface,
+    users: usersByName(users),
+    dnsServers: [...network.dnsServers],
+    ipv6: network.ipv6Capable && backend?.commands.ipv6 !== undefined,
+    executables: backend !== undefined,
+    modules: f === undefined ? none : { ...f.modules },
+    tables: f === undefined ? { nat: false, raw: false, mangle: false } : { ...f.tables },
+    dockerOutputChain: f?.dockerOutputChain ?? false,
+  };
+}
+
+export async function readHostFacts(
+  runner: CommandRunner,
+  backend: IptablesBackend | undefined,
+  users: UserDb,
+): Promise<ResolvedHostFacts> {
+  return composeHostFacts(await readNetworkFacts(runner), backend, users);
+}
