@@ -1,0 +1,117 @@
+/**
+ * readLiveState composes every read for one HostTarget, in a real namespace: rules of the chosen backend, facts,
+ * the supervised process and its readiness inside the namespace, files and the token.
+ */
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { findTable } from '../../src/iptables/model.js';
+import { IptablesNoneError } from '../../src/live/live-errors.js';
+import { readLive, readLiveState } from '../../src/live/read-live-state.js';
+import type { HostTarget } from '../../src/reconcile/host-target.js';
+import { CommandNotFoundError } from '../../src/system/command-errors.js';
+import type { CommandRunner } from '../../src/system/command-runner.js';
+import { createCommandRunner } from '../../src/system/execa-runner.js';
+import { describeWithNetns } from '../support/netns.js';
+import {
+  FOREIGN_RULES,
+  KUMA_RULES,
+  type ReadyServer,
+  removeTempDirs,
+  restore,
+  startReadyServer,
+  tempDir,
+} from './live-support.js';
+
+afterAll(removeTempDirs);
+
+async function target(port: number): Promise<HostTarget> {
+  const dir = await tempDir('state');
+  await chmod(dir, 0o755);
+  await writeFile(join(dir, 'dataplane.yaml'), 'type: Dataplane\n', { mode: 0o644 });
+  await writeFile(join(dir, 'token'), 'never read', { mode: 0o600 });
+  const file = (purpose: 'dataplane-template' | 'tproxy-config', name: string) => ({
+    purpose,
+    path: join(dir, name),
+    content: '',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+  });
+  return {
+    host: 'h1',
+    revision: 'r1',
+    kumaDpUser: { name: 'nobody', uid: 65534 },
+    files: [file('dataplane-template', 'dataplane.yaml'), file('tproxy-config', 'tproxy.yaml')],
+    kumaDp: {
+      argv: ['runuser', '-u', 'nobody', '--', 'kuma-dp', 'run'],
+      env: {},
+      readiness: { address: '127.0.0.1', port },
+      tokenFile: join(dir, 'token'),
+    },
+    rules: { expected: {}, restore: {} },
+  };
+}
+
+describe('readLiveState without iptables', () => {
+  it('is iptables.none before anything else is reported', async () => {
+    const runner: CommandRunner = {
+      netns: undefined,
+      run: async (argv) => {
+        if (argv[0]?.includes('tables')) throw new CommandNotFoundError(argv, undefined);
+        return { stdout: '', stderr: '', exitCode: 0 };
+      },
+    };
+    await expect(readLiveState(runner, await target(9902), undefined)).rejects.toBeInstanceOf(IptablesNoneError);
+  });
+});
+
+await describeWithNetns('readLiveState in a real namespace', ['iptables-nft', 'ip6tables-nft'], (fresh) => {
+  const servers: ReadyServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.stop()));
+  });
+
+  it('reads rules, facts, a ready kuma-dp stand-in, files and the token in one call', async () => {
+    const ns = await fresh();
+    await ns.exec('ip', ['link', 'set', 'lo', 'up']);
+    await restore(ns, 'iptables-nft-restore', FOREIGN_RULES);
+    await restore(ns, 'iptables-nft-restore', KUMA_RULES);
+    const server = await startReadyServer(ns, '127.0.0.1', '200');
+    servers.push(server);
+    const t = await target(server.port);
+    const runner = createCommandRunner({ netns: ns.name });
+
+    const live = await readLive(runner, t, server.pid);
+    const { state } = live;
+    expect(state.rules.backend).toBe('nft');
+    expect(findTable(state.rules.families.ipv4!, 'nat')!.chains.map((c) => c.name)).toContain('KUMA_MESH_OUTBOUND');
+    expect(state.facts).toMatchObject({ loopbackInterface: 'lo', executables: true, ipv6: false });
+    expect(state.facts.users.nobody).toBe(65534);
+    expect(live.readiness).toEqual({ ready: true, status: 200 });
+    expect(state.kumaDp).toMatchObject({ pid: server.pid, uid: 0, ready: true });
+    expect(state.kumaDp?.argv.slice(0, 2)).toEqual([process.execPath, '-e']);
+    expect(live.readiness).toEqual({ ready: true, status: 200 });
+    expect(state.files).toEqual({
+      [t.files[0]!.path]: { content: 'type: Dataplane\n', mode: 0o644, uid: 0, gid: 0 },
+      [t.files[1]!.path]: undefined,
+    });
+    expect(state.token).toEqual({ path: t.kumaDp.tokenFile, exists: true, readableByKumaDp: false });
+    expect(live.users.findUser('root')?.uid).toBe(0);
+
+    // The backend of a previous read can be reused, and the result is the same.
+    expect(await readLiveState(runner, t, server.pid, { backend: live.backend })).toEqual(state);
+  });
+
+  it('no pid, or a pid that is gone: kuma-dp is not running', async () => {
+    const ns = await fresh();
+    const server = await startReadyServer(ns, '127.0.0.1', '503');
+    const t = await target(server.port);
+    const runner = createCommandRunner({ netns: ns.name });
+    expect((await readLiveState(runner, t, undefined)).kumaDp).toBeUndefined();
+    const live = await readLive(runner, t, server.pid);
+    expect(live.state.kumaDp?.ready).toBe(false);
+    await server.stop();
+    expect((await readLive(runner, t, server.pid)).state.kumaDp).toBeUndefined();
+  });
+});
