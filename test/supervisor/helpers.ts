@@ -11,6 +11,25 @@ import { run } from '../support/netns.js';
 
 export const FAKE_DP = fileURLToPath(new URL('./fake-dp.mjs', import.meta.url));
 
+// The guide's command for example-server, as src/render/kuma-dp-command.ts builds it.
+export const GUIDE_ARGV = [
+  'runuser',
+  '-u',
+  'kuma-dp',
+  '--',
+  '/usr/local/bin/kuma-dp',
+  'run',
+  '--cp-address=https://kuma-cp.example.com:5678',
+  '--dataplane-token-file=/etc/kuma/example-server-token',
+  '--dataplane-file=/etc/kuma/example-server-dataplane.yaml',
+  '--dataplane-var=name=example-server-dataplane',
+  '--dataplane-var=address=192.0.2.10',
+  '--dataplane-var=port=8080',
+  '--binary-path=/usr/local/bin/envoy',
+  '--dns-coredns-path=/usr/local/bin/coredns',
+];
+export const GUIDE_ENV = { KUMA_READINESS_PORT: '9910', KUMA_DATAPLANE_RUNTIME_STRICT_INBOUND_PORTS_ENABLED: 'false' };
+
 export interface TestUser {
   name: string;
   uid: number;

@@ -1,0 +1,88 @@
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KumaGitopsError } from '../errors.js';
+import type { CommandRunner } from '../system/command-runner.js';
+import { stopTimeoutMs } from './drain-time.js';
+import type { StopOptions, SupervisedProcess, Supervisor } from './supervisor.js';
+import { DEFAULT_UNIT_DIR, renderKumaDpUnit, unitName } from './systemd-unit.js';
+
+/**
+ * kuma-dp as the systemd unit `kuma-dp-<host>.service`: the agent writes the unit and drives it with systemctl; systemd
+ * restarts it, keeps it across reboots and reports its MainPID. systemctl talks to PID 1, so it runs outside any
+ * network namespace; with one configured, the unit joins it (NetworkNamespacePath=).
+ */
+export interface SystemdSupervisorOptions {
+  host: string;
+  runner: CommandRunner;
+  /** Where the unit is written (default /etc/systemd/system). */
+  unitDir?: string;
+}
+
+// systemctl waits for the job; it must outlive systemd's own stop timeout (TimeoutStopSec) by a margin.
+const SYSTEMCTL_MARGIN_MS = 15_000;
+
+export function createSystemdSupervisor(
+  options: SystemdSupervisorOptions,
+): Supervisor & { readonly unit: string; readonly unitPath: string } {
+  const { runner, host } = options;
+  const unit = unitName(host);
+  const unitPath = join(options.unitDir ?? DEFAULT_UNIT_DIR, unit);
+  const systemctl = (args: string[], timeoutMs = 30_000) =>
+    runner.run(['systemctl', ...args], { inNetns: false, timeoutMs });
+
+  async function status(): Promise<SupervisedProcess | undefined> {
+    const { stdout } = await systemctl(['show', '-p', 'MainPID', '--value', unit]);
+    const pid = Number(stdout.trim());
+    return Number.isInteger(pid) && pid > 0 ? { pid } : undefined;
+  }
+
+  async function install(argv: readonly string[], env: Readonly<Record<string, string>>): Promise<void> {
+    const text = renderKumaDpUnit({ host, argv, env, netns: runner.netns });
+    await mkdir(options.unitDir ?? DEFAULT_UNIT_DIR, { recursive: true });
+    const tmp = `${unitPath}.tmp-${process.pid}`;
+    await writeFile(tmp, text, { mode: 0o644 });
+    await rename(tmp, unitPath);
+    await systemctl(['daemon-reload']);
+  }
+
+  async function mainPid(action: string): Promise<SupervisedProcess> {
+    const running = await status();
+    if (running !== undefined) return running;
+    throw new KumaGitopsError(
+      'supervisor.start-failed',
+      `${unit} has no main process after ${action}: see \`systemctl status ${unit}\` and \`journalctl -u ${unit}\``,
+      { host, unit },
+    );
+  }
+
+  return {
+    kind: 'systemd',
+    unit,
+    unitPath,
+    status,
+    async start(argv, env) {
+      await install(argv, env);
+      await systemctl(['enable', '--now', unit], stopTimeoutMs(argv, env) + SYSTEMCTL_MARGIN_MS);
+      return mainPid('enable --now');
+    },
+    async restart(argv, env, stopOptions) {
+      await install(argv, env);
+      const timeoutMs = stopOptions?.timeoutMs ?? stopTimeoutMs(argv, env);
+      await systemctl(['restart', unit], timeoutMs + SYSTEMCTL_MARGIN_MS);
+      return mainPid('restart');
+    },
+    // systemd applies the unit's TimeoutStopSec (drain time + margin); timeoutMs bounds our wait for systemctl.
+    async stop({ timeoutMs }: StopOptions) {
+      // No unit file: nothing was ever started here (systemctl stop would fail with "not loaded").
+      if (!(await exists(unitPath))) return;
+      await systemctl(['stop', unit], timeoutMs + SYSTEMCTL_MARGIN_MS);
+    },
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
