@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Family } from '../../src/tproxy/rules/built-rules.js';
 import { type DistroGolden, GOLDEN_DIR } from '../iptables/goldens.js';
 
@@ -22,7 +23,8 @@ export const CASES = JSON.parse(readFileSync(join(GOLDEN_DIR, 'cases.json'), 'ut
 export const VERSION_DIRS: Record<string, string> = { 'v2.9': '2.9', 'v2.13': '2.13', 'v2.14': '2.14' };
 
 const dir = mkdtempSync(join(tmpdir(), 'kg-tproxy-cli-'));
-process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+// Each test file evaluates this module afresh, so the hook removes that file's directory when it is done.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 /** Writes `content` (YAML/JSON text, or an object written as JSON) to a fresh temp file and returns its path. */
 export function tempFile(content: string | object, ext = '.json'): string {
