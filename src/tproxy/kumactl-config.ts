@@ -43,7 +43,8 @@ const INITIALIZE_CODES = new Set([
   'tproxy.exclude-ips.invalid',
   'tproxy.vnet.invalid',
 ]);
-const before211 = (v?: KumaVersion) => !!v && compareKumaVersions(v, { major: 2, minor: 11, patch: undefined }) < 0;
+// Every 2.11 patch (2.11.0 included) already has the 2.11 loader: compare with 2.11.0, not "2.11 any patch".
+const before211 = (v?: KumaVersion) => !!v && compareKumaVersions(v, { major: 2, minor: 11, patch: 0 }) < 0;
 const upTo214 = (v?: KumaVersion) => !v || compareKumaVersions(v, { major: 2, minor: 14, patch: undefined }) <= 0;
 
 /**

@@ -83,9 +83,18 @@ const facts = fc.record({
   dockerOutputChain: fc.boolean(),
 });
 
-// Not 2.11.0-2.11.N with a patch: kumactl-config.ts's before211() compares with patch "any", so it loads those
-// with 2.9/2.10 semantics (--config as inline YAML). Reported; add '2.11.5' back once that is fixed.
-const version = fc.constantFrom('2.9', '2.10', '2.11', '2.12.3', '2.13.0', '2.13', '2.14.0', '2.14.3');
+const version = fc.constantFrom(
+  '2.9',
+  '2.10',
+  '2.11',
+  '2.11.0',
+  '2.11.5',
+  '2.12.3',
+  '2.13.0',
+  '2.13',
+  '2.14.0',
+  '2.14.3',
+);
 const RESET = '*raw\nCOMMIT\n*nat\nCOMMIT\n*mangle\nCOMMIT\n';
 
 await describeWithNetns(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTproxyConfig } from '../../src/tproxy/config-types.js';
+import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
 import { applyKumactlFlags, parseKumactlInstallArgs } from '../../src/tproxy/kumactl-flags.js';
 import { parseKumaVersion } from '../../src/versions.js';
 
@@ -188,5 +189,19 @@ describe('applyKumactlFlags (the second pass)', () => {
     const base = defaultTproxyConfig();
     applyKumactlFlags(base, [{ name: 'wait', value: '1' }]);
     expect(base.wait).toBe(5);
+  });
+});
+
+describe('config loader version boundary', () => {
+  it.each(['2.11.0', '2.11.5', '2.11'])('kumactl %s reads --config as a file path (2.11 loader)', (v) => {
+    const r = loadKumactlConfig({
+      argv: ['--config', '/a.yaml', '--dry-run'],
+      env: {},
+      readSource: (p: string) => (p === '/a.yaml' ? 'redirect:\n  inbound:\n    port: 16006\n' : ''),
+      version: parseKumaVersion(v),
+      users: { 'kuma-dp': 5678, root: 0 },
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.config.redirect.inbound.port).toBe(16006);
   });
 });
