@@ -9,6 +9,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   render: async () => (await import('./commands/render.js')).renderCommand,
   diff: async () => (await import('./commands/diff.js')).diffCommand,
   tproxy: async () => (await import('./commands/tproxy.js')).tproxyCommand,
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  apply: async () => (await import('./commands/apply.js')).applyCommand,
 };
 
 const SUMMARY = `kuma-gitops: run Kuma's transparent proxy on VMs and bare metal from git.
@@ -20,6 +22,8 @@ Commands:
   render     show what one host will run: Dataplane, tproxy config, kuma-dp command
   diff       what a commit changes on every host, for pull-request review (exit 2 when it changes something)
   tproxy     kumactl's transparent-proxy rules: print them (rules), check a host's iptables-save (diff), import flags
+  plan       read a host and show the steps to its desired state (exit 2 when there are some)
+  apply      reconcile a host in the guide's safe order, rolling back when kuma-dp does not become ready
 
 Run 'kuma-gitops <command> --help' for a command's flags.
 `;

@@ -11,4 +11,6 @@ export interface RepoReader {
   list(): Promise<string[]>;
   /** The file, or undefined when it does not exist. */
   read(path: string): Promise<SourceFile | undefined>;
+  /** Content id without reading the content (git readers only): equal ids mean equal files. */
+  oidOf?(path: string): string | undefined;
 }

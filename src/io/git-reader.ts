@@ -4,6 +4,12 @@ import git from 'isomorphic-git';
 import type { RepoReader } from '../desired/repo-reader.js';
 import { KumaGitopsError } from '../errors.js';
 
+/**
+ * isomorphic-git's object cache: without one, every read of a packed object parses the packfile index again, and
+ * 10,000 concurrent reads exhaust the heap. One per process is enough: packs are immutable.
+ */
+const gitCache = {};
+
 /** Blob texts by object id, shared by the readers of one diff: unchanged files are read and decoded once. */
 export type BlobCache = Map<string, string>;
 
@@ -23,7 +29,7 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
   const prefix = sub === '' ? '' : `${sub}/`;
   let commit: string;
   try {
-    commit = await git.resolveRef({ fs, dir, ref }).catch(() => git.expandOid({ fs, dir, oid: ref }));
+    commit = await resolveRevision(dir, ref);
   } catch (e) {
     throw new KumaGitopsError(
       'git.bad-ref',
@@ -33,7 +39,7 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
     );
   }
   const oids = new Map<string, string>();
-  const { commit: c } = await git.readCommit({ fs, dir, oid: commit });
+  const { commit: c } = await git.readCommit({ fs, dir, oid: commit, cache: gitCache });
   await readTree(dir, c.tree, '', oids);
   if (prefix) {
     for (const [path, oid] of [...oids]) {
@@ -45,12 +51,13 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
   return {
     label,
     list: async () => [...oids.keys()],
+    oidOf: (path) => oids.get(path),
     read: async (path) => {
       const oid = oids.get(path);
       if (!oid) return undefined;
       let text = cache.get(oid);
       if (text === undefined) {
-        const { blob } = await git.readBlob({ fs, dir, oid });
+        const { blob } = await git.readBlob({ fs, dir, oid, cache: gitCache });
         text = Buffer.from(blob).toString('utf8');
         cache.set(oid, text);
       }
@@ -59,8 +66,30 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
   };
 }
 
+/** A ref, a (short) commit id, or either followed by `~N` / `^` (first parents), as git rev-parse reads them. */
+async function resolveRevision(dir: string, rev: string): Promise<string> {
+  const m = /^(.*?)((?:~\d*|\^)*)$/.exec(rev)!;
+  const base = m[1]!;
+  let oid = await git.resolveRef({ fs, dir, ref: base }).catch(() => git.expandOid({ fs, dir, oid: base }));
+  // An annotated tag points at a tag object: peel it to its commit.
+  oid = (
+    await git
+      .readCommit({ fs, dir, oid, cache: gitCache })
+      .catch(async () => git.readTag({ fs, dir, oid }).then((t) => ({ oid: t.tag.object })))
+  ).oid;
+  for (const step of m[2]!.match(/~\d*|\^/g) ?? []) {
+    const n = step === '^' || step === '~' ? 1 : Number(step.slice(1));
+    for (let i = 0; i < n; i++) {
+      const { commit } = await git.readCommit({ fs, dir, oid, cache: gitCache });
+      if (!commit.parent[0]) throw new Error(`${rev}: commit ${oid.slice(0, 7)} has no parent`);
+      oid = commit.parent[0];
+    }
+  }
+  return oid;
+}
+
 async function readTree(dir: string, oid: string, prefix: string, out: Map<string, string>): Promise<void> {
-  const { tree } = await git.readTree({ fs, dir, oid });
+  const { tree } = await git.readTree({ fs, dir, oid, cache: gitCache });
   await Promise.all(
     tree.map(async (entry) => {
       const path = prefix + entry.path;

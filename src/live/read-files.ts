@@ -56,7 +56,10 @@ export function permits(file: Owned, who: Identity, bit: number): boolean {
 /** The kuma-dp user as the kernel will see it: from /etc/passwd and /etc/group, or the target uid alone. */
 export function identityOf(db: UserDb, user: { name: string; uid: number }): Identity {
   const found = db.findUser(user.name);
-  return found === undefined ? { uid: user.uid, gids: [] } : { uid: found.uid, gids: db.groupIdsOf(found) };
+  if (found !== undefined) return { uid: found.uid, gids: db.groupIdsOf(found) };
+  // Not created yet: `useradd -U` will make it the primary member of a group of its own name, if one exists already.
+  const own = db.groups.find((g) => g.name === user.name);
+  return { uid: user.uid, gids: own ? [own.gid] : [] };
 }
 
 /** Exists, and `who` may open it for reading: read on the file, search on every directory above it. */

@@ -24,7 +24,8 @@ export function checkPreconditions(target: HostTarget, live: LiveState): string[
     problems.push(
       `dataplane token file ${live.token.path} does not exist: put the token there (it never goes into the repo)`,
     );
-  } else if (!live.token.readableByKumaDp && existing !== undefined) {
+  } else if (!live.token.readableByKumaDp) {
+    // Checked for the uid kuma-dp will have even before the user exists: owner, group and other bits, parent dirs.
     problems.push(
       `dataplane token file ${live.token.path} is not readable by user ${name}: chown/chmod it so kuma-dp can read it`,
     );

@@ -24,8 +24,12 @@ export interface FleetRender {
  * Render every host of a revision, split over worker threads when the fleet is large (YAML parsing dominates and
  * is CPU-bound). Each worker gets all shared files and its share of host files, so results do not depend on the split.
  */
-export async function renderFleet(reader: RepoReader, workers = defaultWorkers()): Promise<FleetRender> {
-  const files = await readAll(reader);
+export async function renderFleet(
+  reader: RepoReader,
+  options: { workers?: number; hostFilter?: (path: string) => boolean } = {},
+): Promise<FleetRender> {
+  const workers = options.workers ?? defaultWorkers();
+  const files = await readAll(reader, options.hostFilter);
   const hostPaths = [...files.keys()].filter(isHostFile).sort();
   const workerUrl = new URL('./render-worker.js', import.meta.url);
   // Under the test runner the sources are .ts and there is no compiled worker: render in-process.
@@ -47,8 +51,8 @@ export async function renderFleet(reader: RepoReader, workers = defaultWorkers()
   return { label: reader.label, outcomes };
 }
 
-async function readAll(reader: RepoReader): Promise<Map<string, SourceFile>> {
-  const paths = await reader.list();
+async function readAll(reader: RepoReader, hostFilter?: (path: string) => boolean): Promise<Map<string, SourceFile>> {
+  const paths = (await reader.list()).filter((p) => !hostFilter || !isHostFile(p) || hostFilter(p));
   const files = new Map<string, SourceFile>();
   const read = await Promise.all(paths.map((p) => reader.read(p)));
   for (const f of read) if (f) files.set(f.path, f);

@@ -2,8 +2,8 @@ import { compareHosts } from '../../diff/compare-hosts.js';
 import { buildDiffReport, diffExitCode } from '../../diff/diff-report.js';
 import { formatMarkdown } from '../../diff/format-markdown.js';
 import { formatDiffText } from '../../diff/format-text.js';
+import { renderRevisions } from '../../diff/render-revisions.js';
 import { type BlobCache, gitRepoReader } from '../../io/git-reader.js';
-import { renderFleet } from '../../render/render-fleet.js';
 import type { Command } from '../command.js';
 import { buildValidationReport } from '../issue-report.js';
 
@@ -36,11 +36,9 @@ export const diffCommand: Command = {
       gitRepoReader(dir, args.strings.base!, cache),
       gitRepoReader(dir, args.strings.head!, cache),
     ]);
-    // One revision at a time: each already uses every core for a large fleet.
-    const head = await renderFleet(headReader);
-    const base = await renderFleet(baseReader);
-    const changes = compareHosts(base.outcomes, head.outcomes);
-    const report = buildDiffReport(base.label, head.label, changes, buildValidationReport(head.outcomes));
+    const { base, head } = await renderRevisions(baseReader, headReader);
+    const changes = compareHosts(base, head);
+    const report = buildDiffReport(baseReader.label, headReader.label, changes, buildValidationReport(head));
     const format = args.strings.output;
     io.out(
       format === 'json'

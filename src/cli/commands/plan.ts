@@ -1,0 +1,55 @@
+import { KumaGitopsError } from '../../errors.js';
+import { planHost } from '../../reconcile/plan-host.js';
+import { checkPreconditions } from '../../reconcile/preconditions.js';
+import { prepareHost } from '../../reconcile/prepare-host.js';
+import { readStatus } from '../../reconcile/reconcile-host.js';
+import type { Command } from '../command.js';
+import { formatPlanText } from '../format-plan.js';
+import { reconcileLog } from '../reconcile-log.js';
+import { HOST_FLAGS } from './host-flags.js';
+
+export const planCommand: Command = {
+  spec: {
+    name: 'plan',
+    summary:
+      "Read the host and show the steps that would bring it to the desired state, in the guide's order. Changes nothing.",
+    usage: 'kuma-gitops plan --repo DIR --host H [--netns NS] [--state-dir D] [--output text|json]',
+    details:
+      'Exit 0: in sync. Exit 2: changes to apply. Exit 1: error (invalid repo, unknown host, not root, no iptables, refusal).',
+    flags: { ...HOST_FLAGS },
+  },
+  async run(args, io) {
+    const host = args.strings.host!;
+    const json = args.strings.output === 'json';
+    const log = reconcileLog(io, json, host);
+    const { target, ports } = await prepareHost({
+      repo: args.strings.repo!,
+      host,
+      netns: args.strings.netns,
+      stateDir: args.strings['state-dir']!,
+      supervisor: args.strings.supervisor as 'process' | 'systemd',
+      log,
+    });
+    const live = await ports.readLive();
+    const problems = checkPreconditions(target, live);
+    if (problems.length > 0) {
+      throw new KumaGitopsError(
+        'reconcile.refused',
+        `host ${host} cannot take revision ${target.revision}:\n  ${problems.join('\n  ')}`,
+        { problems },
+      );
+    }
+    const plan = planHost(target, live);
+    const failed = readStatus(args.strings['state-dir']!, host).lastFailed;
+    const note =
+      failed?.revision === target.revision
+        ? `note: revision ${failed.revision} failed at ${failed.at} (${failed.error}) and was rolled back\n`
+        : '';
+    io.out(
+      json
+        ? `${JSON.stringify({ ...plan, previouslyFailed: note !== '' }, null, 2)}\n`
+        : `${note}${formatPlanText(plan)}`,
+    );
+    return plan.steps.length === 0 ? 0 : 2;
+  },
+};

@@ -1,0 +1,23 @@
+import pino from 'pino';
+import type { CommandIo } from './command.js';
+
+export type ReconcileLog = (event: string, data?: Record<string, unknown>) => void;
+
+/**
+ * The timeline of a reconcile: readable lines on stderr for people (`HH:MM:SS.mmm event detail`), or pino JSON
+ * lines on stderr with `--output json` (stdout stays the machine-readable result).
+ */
+export function reconcileLog(io: CommandIo, json: boolean, host: string): ReconcileLog {
+  if (json) {
+    const logger = pino({ base: { host } }, pino.destination(2));
+    return (event, data) => logger.info(data ?? {}, event);
+  }
+  return (event, data) => {
+    const time = new Date().toISOString().slice(11, 23);
+    const step = data?.step ? ` ${data.step}${data.detail ? ` ${data.detail}` : ''}` : '';
+    const why = data?.reason ? ` (${data.reason})` : '';
+    const ms = typeof data?.ms === 'number' ? ` ${data.ms} ms` : '';
+    const rest = data?.error ? `: ${data.error}` : '';
+    io.err(`${time} ${event}${step}${why}${ms}${rest}\n`);
+  };
+}

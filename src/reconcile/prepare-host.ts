@@ -1,0 +1,70 @@
+import { composeHost } from '../desired/compose-host.js';
+import { loadRepo } from '../desired/load-repo.js';
+import { KumaGitopsError, ValidationError } from '../errors.js';
+import { dirRepoReader } from '../io/dir-reader.js';
+import { hasErrors } from '../issues.js';
+import { detectIptablesBackend } from '../live/iptables-backend.js';
+import { composeHostFacts, readNetworkFacts } from '../live/read-facts.js';
+import { readUserDb } from '../live/users.js';
+import { renderRepo } from '../render/render-repo.js';
+import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
+import { createSystemdSupervisor } from '../supervisor/systemd-supervisor.js';
+import { createCommandRunner } from '../system/execa-runner.js';
+import { buildHostTarget } from './build-target.js';
+import type { HostPorts } from './host-ports.js';
+import type { HostTarget } from './host-target.js';
+import { realHostPorts } from './real-host-ports.js';
+
+export interface PrepareOptions {
+  repo: string;
+  host: string;
+  netns: string | undefined;
+  stateDir: string;
+  supervisor: 'process' | 'systemd';
+  log: (event: string, data?: Record<string, unknown>) => void;
+}
+
+/**
+ * Everything before the first change: root, a valid desired state for the host, usable iptables, and the target
+ * computed from the host's live facts. Each failure is an error that says what to do; nothing has changed yet.
+ */
+export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarget; ports: HostPorts }> {
+  if (process.getuid?.() !== 0) {
+    throw new KumaGitopsError(
+      'reconcile.not-root',
+      `reconciling host ${o.host} needs root (iptables, users, files under /kuma): run it with sudo or as root; nothing was changed`,
+    );
+  }
+  const repo = await loadRepo(dirRepoReader(o.repo));
+  const [result] = renderRepo(repo, o.host);
+  const entry = repo.hosts.find((h) => h.name === o.host)!;
+  const errors = result!.issues.filter((i) => i.severity === 'error');
+  if (hasErrors(result!.issues) || !result!.rendered) {
+    throw new ValidationError(
+      `the desired state of host ${o.host} in ${o.repo} is invalid (${errors.length} error(s)); nothing was changed`,
+      errors,
+    );
+  }
+  const { host } = composeHost(repo, entry);
+  const runner = createCommandRunner({ netns: o.netns });
+  const [backend, users, network] = await Promise.all([
+    detectIptablesBackend(runner),
+    readUserDb(),
+    readNetworkFacts(runner),
+  ]);
+  for (const w of backend.warnings) o.log(`warning: ${w}`);
+  const facts = composeHostFacts(network, backend, users);
+  const { target, problems } = buildHostTarget(host!, result!.rendered!, facts);
+  if (!target) {
+    throw new KumaGitopsError(
+      'reconcile.rules',
+      `kumactl would refuse the rules for host ${o.host} on this machine: ${problems.join('; ')}; nothing was changed`,
+      { problems },
+    );
+  }
+  const supervisor =
+    o.supervisor === 'systemd'
+      ? createSystemdSupervisor({ host: o.host, runner })
+      : createProcessSupervisor({ host: o.host, stateDir: o.stateDir, netns: o.netns });
+  return { target, ports: realHostPorts({ runner, supervisor, target, backend, log: o.log }) };
+}

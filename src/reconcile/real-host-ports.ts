@@ -1,0 +1,115 @@
+import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { formatSave } from '../iptables/format-save.js';
+import { detectIptablesBackend, type IptablesBackend } from '../live/iptables-backend.js';
+import { readLive } from '../live/read-live-state.js';
+import { readReady } from '../live/read-ready.js';
+import { applyRules, removeOwned, restoreOwned } from '../rules-apply/apply-rules.js';
+import { type RulesBackend, rulesBackend } from '../rules-apply/backend.js';
+import { extractOwned } from '../rules-apply/owned-state.js';
+import { type RulesSnapshot, snapshotFromSave } from '../rules-apply/snapshot.js';
+import { stopTimeoutMs } from '../supervisor/drain-time.js';
+import { waitUntilReady } from '../supervisor/readiness-gate.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import type { CommandRunner } from '../system/command-runner.js';
+import type { Family } from '../tproxy/rules/built-rules.js';
+import type { HostPorts } from './host-ports.js';
+import type { HostTarget } from './host-target.js';
+
+/** The real host: the only place where the reconciler's decisions become commands, files and signals. */
+export function realHostPorts(o: {
+  runner: CommandRunner;
+  supervisor: Supervisor;
+  target: HostTarget;
+  backend: IptablesBackend;
+  log: (event: string, data?: Record<string, unknown>) => void;
+}): HostPorts {
+  const { runner, supervisor, target } = o;
+  let backend = o.backend;
+  const rules: RulesBackend = rulesBackend(backend.backend, {
+    ipv4: backend.commands.ipv4,
+    ...(backend.commands.ipv6 ? { ipv6: backend.commands.ipv6 } : {}),
+  });
+  const logger = {
+    info: (data: unknown, msg?: string) => o.log(msg ?? 'rules', data as Record<string, unknown>),
+    warn: (data: unknown, msg?: string) => o.log(`warning: ${msg ?? 'rules'}`, data as Record<string, unknown>),
+  };
+  const families = (): Family[] => (backend.commands.ipv6 ? ['ipv4', 'ipv6'] : ['ipv4']);
+
+  return {
+    async readLive() {
+      const pid = (await supervisor.status())?.pid;
+      const read = await readLive(runner, target, pid, { backend });
+      backend = read.backend;
+      return read.state;
+    },
+    async createUser(name, uid) {
+      // The guide's `useradd -u 5678 -U kuma-dp`, without a home or a login shell: kuma-dp needs neither.
+      await runner.run(
+        ['useradd', '-u', String(uid), '-U', '-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', name],
+        { inNetns: false },
+      );
+    },
+    async writeFile(file) {
+      writeAtomically(file.path, file.content, file.mode, file.uid, file.gid);
+    },
+    async putBackFile(path, previous) {
+      if (previous === null) rmSync(path, { force: true });
+      else writeAtomically(path, previous.content, previous.mode, previous.uid, previous.gid);
+    },
+    async startKumaDp(argv, env, restart) {
+      const running = await supervisor.status();
+      if (restart || running) await supervisor.restart(argv, env, { timeoutMs: stopTimeoutMs(argv, env) });
+      else await supervisor.start(argv, env);
+    },
+    async stopKumaDp() {
+      await supervisor.stop({ timeoutMs: stopTimeoutMs(target.kumaDp.argv, target.kumaDp.env) });
+    },
+    async waitReady(timeoutMs) {
+      await waitUntilReady(async () => (await readReady(runner, target.kumaDp.readiness)).ready, {
+        timeoutMs,
+        isAlive: async () => (await supervisor.status()) !== undefined,
+        subject: `kuma-dp on ${target.host}`,
+      });
+    },
+    async applyRules(fams, live) {
+      const change: Parameters<typeof applyRules>[2] = {};
+      for (const family of fams) {
+        const have = live.rules.families[family];
+        change[family] = { ...(have ? { from: extractOwned(have) } : {}), to: target.rules.expected[family] };
+      }
+      await applyRules(runner, rules, change, { logger });
+    },
+    async restoreRules(snapshot) {
+      const snap: RulesSnapshot = {};
+      for (const family of families()) {
+        const save = snapshot[family];
+        if (save !== undefined) snap[family] = snapshotFromSave(family, save);
+      }
+      await restoreOwned(runner, rules, snap, { logger });
+    },
+    async removeRules() {
+      await removeOwned(runner, rules, { families: families(), logger });
+    },
+    snapshotRules(live) {
+      const out: Partial<Record<Family, string>> = {};
+      for (const family of families()) {
+        const set = live.rules.families[family];
+        out[family] = set ? formatSave(set) : '';
+      }
+      return out;
+    },
+  };
+}
+
+/** Detect once per reconcile: the backend does not change between two reads of the same run. */
+export const detectBackend = (runner: CommandRunner) => detectIptablesBackend(runner);
+
+function writeAtomically(path: string, content: string, mode: number, uid: number, gid: number): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  const tmp = `${path}.kuma-gitops.tmp`;
+  writeFileSync(tmp, content, { mode });
+  chmodSync(tmp, mode);
+  chownSync(tmp, uid, gid);
+  renameSync(tmp, path);
+}

@@ -1,0 +1,109 @@
+import { KumaGitopsError } from '../errors.js';
+import { acquireHostLock } from './host-lock.js';
+import type { HostPorts } from './host-ports.js';
+import type { HostTarget } from './host-target.js';
+import { planHost } from './plan-host.js';
+import type { Plan } from './plan-types.js';
+import { checkPreconditions } from './preconditions.js';
+import { recoverInterrupted, rollBack } from './roll-back.js';
+import { runSteps } from './run-steps.js';
+import {
+  type HostStatus,
+  hostStateDir,
+  journalPath,
+  readJson,
+  removeJournal,
+  statusPath,
+  writeJson,
+} from './state-files.js';
+
+export type FailPolicy = 'fail-open' | 'keep';
+
+export interface ReconcileOptions {
+  target: HostTarget;
+  ports: HostPorts;
+  stateDir: string;
+  readyTimeoutMs: number;
+  failPolicy: FailPolicy;
+  dryRun: boolean;
+  log: (event: string, data?: Record<string, unknown>) => void;
+}
+
+export interface ReconcileOutcome {
+  /** unchanged: in sync; applied; planned: dry run; rolled-back / failed-open: the new revision did not come up. */
+  status: 'unchanged' | 'applied' | 'planned' | 'rolled-back' | 'failed-open';
+  plan: Plan;
+  /** Recovery of an interrupted earlier run, if there was one. */
+  recovered?: string;
+  error?: string;
+}
+
+/** One reconcile of one host: lock, recover, check, plan, journal, execute, verify, roll back on failure. */
+export async function reconcileHost(o: ReconcileOptions): Promise<ReconcileOutcome> {
+  const dir = hostStateDir(o.stateDir, o.target.host);
+  const release = acquireHostLock(dir, o.target.host);
+  try {
+    const recovered = o.dryRun ? undefined : await recoverInterrupted(dir, o.ports, o.log);
+    const live = await o.ports.readLive();
+    const problems = checkPreconditions(o.target, live);
+    if (problems.length > 0) {
+      throw new KumaGitopsError(
+        'reconcile.refused',
+        `host ${o.target.host} cannot take revision ${o.target.revision}; nothing was changed:\n  ${problems.join('\n  ')}`,
+        { problems },
+      );
+    }
+    const plan = planHost(o.target, live);
+    if (plan.steps.length === 0) return { status: 'unchanged', plan, recovered };
+    if (o.dryRun) return { status: 'planned', plan, recovered };
+
+    const journal = {
+      host: o.target.host,
+      revision: o.target.revision,
+      startedAt: new Date().toISOString(),
+      previous: {
+        files: Object.fromEntries(o.target.files.map((f) => [f.path, live.files[f.path] ?? null])),
+        kumaDp: live.kumaDp ? { argv: live.kumaDp.argv, env: live.kumaDp.env } : null,
+        rules: o.ports.snapshotRules(live),
+        backend: live.rules.backend,
+      },
+      steps: [],
+    };
+    writeJson(journalPath(dir), journal);
+    try {
+      await runSteps(plan, journal, { ...o, dir, live });
+    } catch (e) {
+      const error = (e as Error).message;
+      o.log('apply failed, rolling back', { error });
+      const back = await rollBack(journal, o.ports, {
+        readyTimeoutMs: o.readyTimeoutMs,
+        failPolicy: o.failPolicy,
+        log: o.log,
+      });
+      removeJournal(dir);
+      setStatus(dir, {
+        lastFailed: {
+          revision: o.target.revision,
+          at: new Date().toISOString(),
+          error,
+          rolledBack: true,
+          failedOpen: back.failedOpen,
+        },
+      });
+      return { status: back.failedOpen ? 'failed-open' : 'rolled-back', plan, recovered, error };
+    }
+    removeJournal(dir);
+    setStatus(dir, { lastApplied: { revision: o.target.revision, at: new Date().toISOString() } });
+    return { status: 'applied', plan, recovered };
+  } finally {
+    release();
+  }
+}
+
+export function readStatus(stateDir: string, host: string): HostStatus {
+  return readJson<HostStatus>(statusPath(hostStateDir(stateDir, host))) ?? {};
+}
+
+function setStatus(dir: string, update: HostStatus): void {
+  writeJson(statusPath(dir), { ...readJson<HostStatus>(statusPath(dir)), ...update });
+}

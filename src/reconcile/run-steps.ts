@@ -1,0 +1,103 @@
+import { KumaGitopsError } from '../errors.js';
+import type { HostPorts } from './host-ports.js';
+import type { HostTarget } from './host-target.js';
+import type { LiveState } from './live-state.js';
+import { planHost } from './plan-host.js';
+import { isMutating, type Plan, type Step } from './plan-types.js';
+import { type Journal, journalPath, writeJson } from './state-files.js';
+
+interface StepContext {
+  target: HostTarget;
+  ports: HostPorts;
+  dir: string;
+  live: LiveState;
+  readyTimeoutMs: number;
+  log: (event: string, data?: Record<string, unknown>) => void;
+}
+
+/**
+ * Execute the plan's steps in order. Each mutating step is written to the journal before it runs, so a killed run
+ * can be undone from the journal. Throws on the first failure; the caller rolls back.
+ */
+export async function runSteps(plan: Plan, journal: Journal, ctx: StepContext): Promise<void> {
+  for (const [index, step] of plan.steps.entries()) {
+    if (isMutating(step)) {
+      journal.steps.push({ kind: step.kind, detail: describe(step) });
+      writeJson(journalPath(ctx.dir), journal);
+    }
+    const started = Date.now();
+    await runStep(step, ctx);
+    ctx.log('step done', { step: step.kind, detail: describe(step), reason: step.reason, ms: Date.now() - started });
+    failpoint(step, index);
+  }
+}
+
+async function runStep(step: Step, ctx: StepContext): Promise<void> {
+  const { ports } = ctx;
+  switch (step.kind) {
+    case 'create-user':
+      return ports.createUser(step.user, step.uid);
+    case 'write-file':
+      return ports.writeFile(step.file);
+    case 'start-kuma-dp':
+      return ports.startKumaDp(step.argv, step.env, step.restart);
+    case 'wait-ready':
+      return ports.waitReady(ctx.readyTimeoutMs);
+    case 'apply-rules':
+      // Read again: kuma-dp was just (re)started and the rules may have changed under us since planning.
+      return ports.applyRules(step.families, await ports.readLive());
+    case 'remove-rules':
+      return ports.removeRules();
+    case 'stop-kuma-dp':
+      return ports.stopKumaDp();
+    case 'verify': {
+      const live = await ports.readLive();
+      const left = planHost(ctx.target, live).steps;
+      if (left.length > 0) {
+        throw new KumaGitopsError(
+          'reconcile.verify-failed',
+          `host ${ctx.target.host} is not in sync after applying: ${left.map((s) => `${s.kind} (${s.reason})`).join('; ')}`,
+          { left },
+        );
+      }
+      if (!live.kumaDp?.ready) {
+        throw new KumaGitopsError(
+          'kuma-dp.not-ready',
+          `kuma-dp on ${ctx.target.host} stopped answering ready after the rules were installed`,
+        );
+      }
+      return;
+    }
+  }
+}
+
+export function describe(step: Step): string {
+  switch (step.kind) {
+    case 'create-user':
+      return `${step.user} (uid ${step.uid})`;
+    case 'write-file':
+      return step.file.path;
+    case 'start-kuma-dp':
+      return step.restart ? 'restart' : 'start';
+    case 'apply-rules':
+    case 'remove-rules':
+      return step.families.join(', ');
+    default:
+      return '';
+  }
+}
+
+/**
+ * Fault injection for the crash-safety tests: KUMA_GITOPS_FAILPOINT=after:<step kind>[:<n>] kills this process with
+ * SIGKILL right after the n-th (default first) step of that kind, exactly as a crash would.
+ */
+const seen = new Map<string, number>();
+function failpoint(step: Step, _index: number): void {
+  const spec = process.env.KUMA_GITOPS_FAILPOINT;
+  if (!spec?.startsWith('after:')) return;
+  const [kind, nth = '1'] = spec.slice('after:'.length).split(':');
+  if (kind !== step.kind) return;
+  const count = (seen.get(kind) ?? 0) + 1;
+  seen.set(kind, count);
+  if (count === Number(nth)) process.kill(process.pid, 'SIGKILL');
+}
