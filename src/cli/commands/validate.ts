@@ -1,6 +1,6 @@
 import { loadRepo } from '../../desired/load-repo.js';
+import { renderFleet } from '../../fleet/render-fleet.js';
 import { dirRepoReader } from '../../io/dir-reader.js';
-import { renderFleet } from '../../render/render-fleet.js';
 import { renderRepo } from '../../render/render-repo.js';
 import type { Command } from '../command.js';
 import { buildValidationReport, formatReportText } from '../issue-report.js';
