@@ -5,7 +5,7 @@ import type { Layer, LoadedRepo } from './load-repo.js';
 import { mergeLayers } from './merge-layers.js';
 import { baseName, FLEET_FILE, GROUPS_DIR } from './repo-paths.js';
 import type { HostFile } from './schema.js';
-import { closest } from './suggest.js';
+import { closest } from '../suggest.js';
 
 export interface ComposedHost {
   host: DesiredHost | undefined;

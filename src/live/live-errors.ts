@@ -32,13 +32,3 @@ export class LiveReadError extends KumaGitopsError {
 }
 
 /** The compiled readiness probe is missing: it is needed to send `GET /ready` from inside a network namespace. */
-export class ReadyProbeMissingError extends KumaGitopsError {
-  constructor(paths: string[]) {
-    super(
-      'live.ready-probe-missing',
-      `readiness probe script not found (looked at ${paths.join(', ')}): run npm run build`,
-      { paths },
-    );
-    this.name = 'ReadyProbeMissingError';
-  }
-}

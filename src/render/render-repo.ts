@@ -1,5 +1,5 @@
 import type { LoadedRepo } from '../desired/load-repo.js';
-import { closest } from '../desired/suggest.js';
+import { closest } from '../suggest.js';
 import { KumaGitopsError } from '../errors.js';
 import { error, type Issue } from '../issues.js';
 import { renderHost } from './render-host.js';

@@ -5,6 +5,7 @@
  */
 import { parseDocument } from 'yaml';
 import { error, type Issue, warning } from '../issues.js';
+import { editDistance } from '../suggest.js';
 import { type DottedKeyCollision, effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
 import {
   goHtmlEscape,
@@ -39,18 +40,6 @@ const tagText = (l: RenderedLookup): string =>
       ? `{{{${l.elem.name}}}}`
       : `{{${l.elem.name}}}`
     : `{{${l.elem.inverted ? '^' : '#'}${l.elem.name}}}`;
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 function suggest(name: string, keys: readonly string[]): string | undefined {
   const scored = keys

@@ -1,4 +1,5 @@
 import { KumaGitopsError } from '../errors.js';
+import { parseGoDuration as parseGoDurationNs } from '../tproxy/go-duration.js';
 
 /**
  * How long to give kuma-dp to stop. On SIGTERM it drains for `--drain-time` (default 30s; KUMA_DATAPLANE_DRAIN_TIME
@@ -8,39 +9,17 @@ export const DEFAULT_DRAIN_MS = 30_000;
 /** Headroom on top of the drain for Envoy's and kuma-dp's own shutdown. */
 export const STOP_MARGIN_MS = 15_000;
 
-const UNIT_MS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
-
-/** Go's time.ParseDuration (`1m30s`, `500ms`, `0`), in milliseconds. */
+/** Go's time.ParseDuration (`1m30s`, `500ms`, `0`) in milliseconds, with the kumactl-faithful parser of tproxy/. */
 export function parseGoDuration(text: string): number {
-  const invalid = () =>
-    new KumaGitopsError(
+  const parsed = parseGoDurationNs(text);
+  if (!parsed.ok) {
+    throw new KumaGitopsError(
       'kuma-dp.drain-time-invalid',
       `kuma-dp drain time ${JSON.stringify(text)} is not a Go duration: write it like 30s, 1m30s or 500ms`,
       { value: text },
     );
-  const sign = text.startsWith('-') ? -1 : 1;
-  const body = text.replace(/^[-+]/, '');
-  if (body === '0') return 0;
-  if (body === '') throw invalid();
-  let total = 0;
-  PART.lastIndex = 0;
-  while (PART.lastIndex < body.length) {
-    const start = PART.lastIndex;
-    const match = PART.exec(body);
-    if (match === null || match.index !== start) throw invalid();
-    total += Number(match[1]) * UNIT_MS[match[2]!]!;
   }
-  return sign * total;
+  return Number(parsed.nanoseconds) / 1e6;
 }
 
 /** The drain time kuma-dp will use for this command line and environment. */

@@ -20,10 +20,25 @@ export interface ReadyProbeOptions {
   requestTimeoutMs?: number;
 }
 
-interface Answer {
+export interface ReadyAnswer {
   status?: number;
   body?: string;
   error?: string;
+}
+
+/** One `GET /ready`, from inside the runner's network namespace when it has one. */
+export async function askReady(target: ReadyTarget, options: ReadyProbeOptions = {}): Promise<ReadyAnswer> {
+  const timeoutMs = options.requestTimeoutMs ?? 1_000;
+  const runner = options.runner;
+  if (runner?.netns === undefined) return getReady(target, timeoutMs);
+  const argv = [process.execPath, '-e', IN_NETNS_SCRIPT, target.address, String(target.port), String(timeoutMs)];
+  try {
+    const { stdout } = await runner.run(argv, { timeoutMs: timeoutMs + 10_000 });
+    return JSON.parse(stdout) as ReadyAnswer;
+  } catch (error) {
+    // The namespace may be gone or the probe may not start: not ready, and say why.
+    return { error: (error as Error).message };
+  }
 }
 
 // Same request as getReady() below, for `ip netns exec`: argv is address, port, timeout; prints one JSON Answer.
@@ -39,24 +54,8 @@ req.on('error', (e) => out({ error: e.message }));`;
 export function httpReadyProbe(target: ReadyTarget, options: ReadyProbeOptions = {}): () => Promise<ReadyCheck> {
   const timeoutMs = options.requestTimeoutMs ?? 1_000;
   const url = `http://${target.address.includes(':') ? `[${target.address}]` : target.address}:${target.port}/ready`;
-  const runner = options.runner;
-  const ask =
-    runner?.netns === undefined
-      ? () => getReady(target, timeoutMs)
-      : async (): Promise<Answer> => {
-          const argv = [
-            process.execPath,
-            '-e',
-            IN_NETNS_SCRIPT,
-            target.address,
-            String(target.port),
-            String(timeoutMs),
-          ];
-          const { stdout } = await runner.run(argv, { timeoutMs: timeoutMs + 10_000 });
-          return JSON.parse(stdout) as Answer;
-        };
   return async () => {
-    const answer = await ask();
+    const answer = await askReady(target, options);
     if (answer.error !== undefined) return { ready: false, status: `GET ${url}: ${answer.error}` };
     const body = (answer.body ?? '').trim().slice(0, 100);
     return {
@@ -66,7 +65,7 @@ export function httpReadyProbe(target: ReadyTarget, options: ReadyProbeOptions =
   };
 }
 
-function getReady(target: ReadyTarget, timeoutMs: number): Promise<Answer> {
+function getReady(target: ReadyTarget, timeoutMs: number): Promise<ReadyAnswer> {
   return new Promise((resolve) => {
     const req = http.get(
       { host: target.address, port: target.port, path: '/ready', agent: false, timeout: timeoutMs },

@@ -4,6 +4,8 @@
  * they are not here: in a file they are unknown keys.
  */
 
+import { editDistance } from '../suggest.js';
+
 export type LeafKind =
   | 'bool'
   | 'string'
@@ -83,18 +85,6 @@ export function leafPaths(spec: StructSpec = CONFIG_FILE_FIELDS, prefix = ''): [
   return Object.entries(spec).flatMap(([k, v]): [string, LeafKind][] =>
     typeof v === 'string' ? [[`${prefix}${k}`, v]] : leafPaths(v, `${prefix}${k}.`),
   );
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 /** The closest known sibling key, if it is close enough to be a likely typo. */

@@ -3,6 +3,8 @@
  * decoding needs them: field JSON names, value kinds, and the versions that know a field. kuma-dp silently
  * drops any key not listed here, so this list is also what the unknown-field lint compares against.
  */
+
+import { editDistance } from '../suggest.js';
 export type FieldKind =
   | { k: 'string' }
   | { k: 'uint32' }
@@ -157,16 +159,4 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
     if (d <= (c.length > 10 ? 3 : 2) && (!best || d < best.d)) best = { c, d };
   }
   return best?.c;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -5,8 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readReady, readyProbeScript } from '../../src/live/read-ready.js';
-import { parseProbeArgs } from '../../src/live/ready-probe.js';
+import { readReady } from '../../src/live/read-ready.js';
 import { createCommandRunner } from '../../src/system/execa-runner.js';
 import { describeWithNetns } from '../support/netns.js';
 import { type ReadyServer, startReadyServer } from './live-support.js';
@@ -56,7 +55,10 @@ describe('readReady without a namespace (node:http in this process)', () => {
   it('nothing listening is not ready', async () => {
     const port = await serve(200);
     await new Promise((resolve) => servers.pop()!.close(resolve));
-    expect(await readReady(host, { address: '127.0.0.1', port })).toEqual({ ready: false, reason: 'ECONNREFUSED' });
+    expect(await readReady(host, { address: '127.0.0.1', port })).toEqual({
+      ready: false,
+      reason: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it('no answer within the timeout is not ready, after one attempt', async () => {
@@ -65,13 +67,6 @@ describe('readReady without a namespace (node:http in this process)', () => {
     const result = await readReady(host, { address: '127.0.0.1', port }, { timeoutMs: 200 });
     expect(result).toEqual({ ready: false, reason: 'no answer within 200 ms' });
     expect(Date.now() - started).toBeLessThan(2_000);
-  });
-
-  it('the probe script exists (built) and checks its arguments', () => {
-    expect(readyProbeScript()).toMatch(/dist\/live\/ready-probe\.js$/);
-    expect(parseProbeArgs(['::1', '9902', '500'])).toEqual({ address: '::1', port: 9902, timeoutMs: 500 });
-    expect(parseProbeArgs(['127.0.0.1', '0', '500'])).toBeUndefined();
-    expect(parseProbeArgs(['127.0.0.1', '9902'])).toBeUndefined();
   });
 });
 
@@ -114,7 +109,7 @@ await describeWithNetns('readReady inside a network namespace', [], (fresh) => {
     await notReady.stop();
     expect(await readReady(runner, { address: '127.0.0.1', port: notReady.port })).toEqual({
       ready: false,
-      reason: 'ECONNREFUSED',
+      reason: expect.stringContaining('ECONNREFUSED'),
     });
   });
 
@@ -122,8 +117,6 @@ await describeWithNetns('readReady inside a network namespace', [], (fresh) => {
     const runner = createCommandRunner({ netns: 'kgtest-0-gone' });
     const result = await readReady(runner, { address: '127.0.0.1', port: 9902 });
     expect(result.ready).toBe(false);
-    expect(result.reason).toMatch(
-      /^readiness probe in network namespace kgtest-0-gone failed: .*Cannot open network namespace/,
-    );
+    expect(result.reason).toMatch(/in network namespace kgtest-0-gone.*Cannot open network namespace/s);
   });
 });
