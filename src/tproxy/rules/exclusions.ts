@@ -1,4 +1,5 @@
 import { KumaGitopsError } from '../../errors.js';
+import { parseUidExclusion as parseUidEntry } from '../uid-exclusions.js';
 import type { Family } from './built-rules.js';
 import { familyOf, parseCidr, parseIp } from './ip-address.js';
 
@@ -36,65 +37,15 @@ const fail = (direction: Direction, what: 'uids' | 'ips', message: string, entry
   );
 };
 
-const UINT16 = /^\d+$/;
-
 /**
- * A value or `a-b` range of uint16s (0 allowed, reversed ranges not checked): every `-`-separated element is
- * checked, so the message names the first bad one. Inferred: like kumactl, `1-2-3` is not rejected here.
- */
-function valueOrRangeError(piece: string): string | undefined {
-  const bad = piece.split('-').find((p) => !(UINT16.test(p) && Number(p) <= 65535));
-  return bad === undefined
-    ? undefined
-    : `validation failed for value or range '${piece}': invalid uint16 value: '${bad}'`;
-}
-
-/**
- * `[<protocol>:][<ports>:]<uids>`; one exclusion per protocol, `-` written as `:` in the output. The checks run
- * in kumactl's order - UIDs, then ports, then protocols - which the kumactl-error vectors show: `3000-5000:1:*`
- * reports the UID wildcard although `3000-5000` is not a protocol either.
+ * `[<protocol>:][<ports>:]<uids>`, parsed by the config loader's parser (one implementation of kumactl's checks and
+ * messages), expanded into one exclusion per protocol.
  */
 export function parseUidExclusion(entry: string, direction: Direction = 'outbound'): UidExclusion[] {
-  const parts = entry.split(':');
-  if (parts.length > 3) {
-    // Message inferred: not in the reference.
-    fail(direction, 'uids', `invalid format for excluding ports by uids: '${entry}'`, entry);
-  }
-  const uids = parts[parts.length - 1]!;
-  const ports = parts.length >= 2 ? parts[parts.length - 2]! : '';
-  const protocolText = parts.length === 3 ? parts[0]! : '';
-
-  if (uids === '*') fail(direction, 'uids', "wildcard '*' is not allowed for UIDs", entry);
-  if (uids.includes(',')) {
-    fail(direction, 'uids', `invalid UID entry: '${uids}'. It should either be a single item or a range`, entry);
-  }
-  const uidError = valueOrRangeError(uids);
-  // Message prefix inferred: the reference only quotes the port variant of this check.
-  if (uidError !== undefined) fail(direction, 'uids', `invalid uid range: ${uidError}`, entry);
-
-  let portList = '1:65535';
-  if (ports !== '' && ports !== '*') {
-    for (const piece of ports.split(',')) {
-      const portError = valueOrRangeError(piece);
-      if (portError !== undefined) fail(direction, 'uids', `invalid port range: ${portError}`, entry);
-    }
-    portList = ports.replaceAll('-', ':');
-  }
-
-  let protocols: Protocol[] = ['tcp', 'udp'];
-  if (protocolText !== '' && protocolText !== '*') {
-    // Inferred: listed protocols are kept in the order written, duplicates included.
-    protocols = protocolText.split(',').map((p) => {
-      const proto = p.trim().toLowerCase();
-      if (proto !== 'tcp' && proto !== 'udp') {
-        fail(direction, 'uids', `invalid or unsupported protocol: '${p.trim()}'`, entry);
-      }
-      return proto as Protocol;
-    });
-  }
-
-  const uidText = uids.replaceAll('-', ':');
-  return protocols.map((protocol) => ({ kind: 'uid', protocol, ports: portList, uids: uidText }));
+  const parsed = parseUidEntry(entry);
+  if (!parsed.ok) return fail(direction, 'uids', parsed.message, entry);
+  const { protocols, ports, uids } = parsed.value;
+  return protocols.map((protocol) => ({ kind: 'uid', protocol, ports, uids }));
 }
 
 /** Comma pieces (blank ones dropped), each an IP or CIDR, kept only for `family`, emitted verbatim. */
