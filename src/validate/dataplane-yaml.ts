@@ -1,5 +1,16 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Tags } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  type Tags,
+} from 'yaml';
 import { type DpContext, reportError, reportWarning } from './dataplane-context.js';
+import { parseSimpleYaml } from './fast-yaml.js';
 
 /**
  * The rendered document as kuma-dp sees it after sigs.k8s.io/yaml turned it into JSON: YAML 1.1 scalars
@@ -34,8 +45,27 @@ const goYamlV2Tags = (tags: Tags): Tags =>
 
 type AnyNode = Parameters<typeof isScalar>[0];
 
+/** One plain scalar as the full parser types it (YAML 1.1, go-yaml v2 tags), cached: values repeat across hosts. */
+const scalarCache = new Map<string, string | number | boolean | null>();
+export function resolvePlainScalar(text: string): string | number | boolean | null {
+  let value = scalarCache.get(text);
+  if (value === undefined && !scalarCache.has(text)) {
+    const contents = parseDocument(text, { version: '1.1', customTags: goYamlV2Tags }).contents;
+    value = isScalar(contents) ? scalarValue(contents.value) : text;
+    if (scalarCache.size > 50_000) scalarCache.clear();
+    scalarCache.set(text, value);
+  }
+  return value as string | number | boolean | null;
+}
+
 /** Parses the first YAML document; reports syntax errors the way kuma-dp would fail on them. */
 export function parseRenderedYaml(ctx: DpContext, text: string): { root: YNode } | undefined {
+  const fast = parseSimpleYaml(text, resolvePlainScalar);
+  return fast ? { root: fast } : parseRenderedYamlFully(ctx, text);
+}
+
+/** The full YAML parser: every construct, duplicate keys, merges, multiple documents, errors. */
+export function parseRenderedYamlFully(ctx: DpContext, text: string): { root: YNode } | undefined {
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, {
     version: '1.1',
