@@ -119,6 +119,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const serviceUser = `${SANDBOX_PREFIX}${rand}`;
   const dir = mkdtempSync(join(tmpdir(), `${id}-`));
   const children = new Set<ChildProcess>();
+  // Set when cleanup starts: a caller still running (e.g. an interrupted demo) must not start anything new.
+  let closed = false;
+  const exec = (cmd: string[], o: { input?: string | undefined; timeoutMs?: number } = {}): Promise<RunResult> =>
+    closed
+      ? Promise.resolve({ code: -1, stdout: '', stderr: `sandbox ${id} is cleaned up` })
+      : run(cmd, { ...o, children });
   let cleaned: Promise<void> | undefined;
 
   const sb = {
@@ -137,16 +143,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     serviceUser,
   };
   const must = async (cmd: string[]) => {
-    const r = await run(cmd, { children });
+    const r = await exec(cmd);
     if (r.code !== 0) throw new Error(`sandbox ${id}: ${cmd.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
     return r;
   };
   const inNs = (ns: string, cmd: string[], o: { user?: string; input?: string } = {}) =>
-    run(['ip', 'netns', 'exec', ns, ...(o.user ? ['runuser', '-u', o.user, '--'] : []), ...cmd], {
-      children,
-      input: o.input,
-    });
+    exec(['ip', 'netns', 'exec', ns, ...(o.user ? ['runuser', '-u', o.user, '--'] : []), ...cmd], { input: o.input });
   const background = async (ns: string, cmd: string[], user?: string) => {
+    if (closed) throw new Error(`sandbox ${id} is cleaned up`);
     const argv = ['netns', 'exec', ns, ...(user ? ['runuser', '-u', user, '--'] : []), ...cmd];
     const child = spawn('ip', argv, { cwd: dir, stdio: 'ignore' });
     children.add(child);
@@ -190,6 +194,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
   async function cleanup(): Promise<void> {
     cleaned ??= (async () => {
+      closed = true;
       for (const child of children) child.kill('SIGKILL');
       const supervisor = createProcessSupervisor({ host: HOST, stateDir: sb.stateDir, netns: hostNs });
       await supervisor.stop({ timeoutMs: 10_000 }).catch(() => undefined);
@@ -258,7 +263,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const has = (flag: string) => rest.some((a) => a === flag || a.startsWith(`${flag}=`));
       const defaults = { '--repo': sb.repo, '--netns': hostNs, '--state-dir': sb.stateDir, '--host': HOST };
       const added = Object.entries(defaults).flatMap(([flag, value]) => (has(flag) ? [] : [flag, value]));
-      return run([process.execPath, CLI, command, ...added, ...rest], { children, timeoutMs: o.timeoutMs ?? 180_000 });
+      return exec([process.execPath, CLI, command, ...added, ...rest], { timeoutMs: o.timeoutMs ?? 180_000 });
     },
     inHost: (cmd, o) => inNs(hostNs, cmd, o),
     inPeer: (cmd, o) => inNs(peerNs, cmd, o),
