@@ -6,11 +6,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Family } from '../../src/tproxy/rules/built-rules.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 
-/** shared/ sits beside the checkout, for developers and in CI alike. */
-export const GOLDEN_DIR = process.env.KUMA_GOLDEN_DIR ?? resolve(REPO, '../shared/kuma/golden');
+export const GOLDEN_DIR = KUMA_GOLDEN_DIR;
 
 export type GoldenContent = 'save' | 'empty' | 'executable-not-found';
 

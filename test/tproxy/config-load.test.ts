@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultTproxyConfig } from '../../src/tproxy/config-types.js';
 import { loadTproxyConfigSources } from '../../src/tproxy/load-config.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
-const cases = JSON.parse(
-  readFileSync(new URL('../../../shared/kuma/golden/cases.json', import.meta.url), 'utf8'),
-) as Record<string, { files: Record<string, string>; stdin: string; flags: string[] }>;
+const cases = JSON.parse(readFileSync(`${KUMA_GOLDEN_DIR}/cases.json`, 'utf8')) as Record<
+  string,
+  { files: Record<string, string>; stdin: string; flags: string[] }
+>;
 
 const load = (...texts: string[]) =>
   loadTproxyConfigSources(texts.map((text, i) => ({ file: `f${i + 1}.yaml`, text })));

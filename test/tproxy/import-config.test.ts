@@ -4,10 +4,12 @@ import { KumaGitopsError } from '../../src/errors.js';
 import { importKumactlInvocation } from '../../src/tproxy/import-config.js';
 import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
 import { loadTproxyConfigSources } from '../../src/tproxy/load-config.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
-const cases = JSON.parse(
-  readFileSync(new URL('../../../shared/kuma/golden/cases.json', import.meta.url), 'utf8'),
-) as Record<string, { command?: string[]; files: Record<string, string>; stdin: string; expect_error?: boolean }>;
+const cases = JSON.parse(readFileSync(`${KUMA_GOLDEN_DIR}/cases.json`, 'utf8')) as Record<
+  string,
+  { command?: string[]; files: Record<string, string>; stdin: string; expect_error?: boolean }
+>;
 
 describe('importKumactlInvocation', () => {
   it('writes only the keys that differ from the defaults', () => {

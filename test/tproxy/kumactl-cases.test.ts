@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultTproxyConfig } from '../../src/tproxy/config-types.js';
 import { formatKumactlStderr, loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
 interface GoldenCase {
   command?: string[];
@@ -11,9 +12,7 @@ interface GoldenCase {
   expected_stderr?: string;
   expected_stderr_contains?: string;
 }
-const cases = JSON.parse(
-  readFileSync(new URL('../../../shared/kuma/golden/cases.json', import.meta.url), 'utf8'),
-) as Record<string, GoldenCase>;
+const cases = JSON.parse(readFileSync(`${KUMA_GOLDEN_DIR}/cases.json`, 'utf8')) as Record<string, GoldenCase>;
 const named = (prefix: string) => Object.entries(cases).filter(([n, c]) => n.startsWith(prefix) && c.command);
 
 // The kumactl test machine and the distro containers: root exists; the distros add kuma-dp with UID 5678.

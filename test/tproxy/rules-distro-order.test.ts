@@ -9,6 +9,7 @@ import type { BuiltRule, BuiltTable } from '../../src/tproxy/rules/built-rules.j
 import { COMMENT_PREFIX } from '../../src/tproxy/rules/built-rules.js';
 import { DEFAULT_HOST_FACTS } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
 /**
  * Cross-check against Kuma's distro goldens (iptables-save after a real install, §7.2) without converting to
@@ -16,7 +17,7 @@ import { parseKumaVersion } from '../../src/versions.js';
  * applied to an empty chain, §2.7) must carry the same comments and jump targets as the golden lines. Comments
  * hold the addresses, ports and UIDs, so this checks rule choice, order and comment text for every version.
  */
-const GOLDEN = '/work/shared/kuma/golden';
+const GOLDEN = KUMA_GOLDEN_DIR;
 const cases = JSON.parse(readFileSync(join(GOLDEN, 'cases.json'), 'utf8')) as Record<
   string,
   { base_flags: string[]; flags: string[] }

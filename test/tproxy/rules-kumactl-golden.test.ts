@@ -7,12 +7,13 @@ import { resolveKumaDpUser } from '../../src/tproxy/resolve-user.js';
 import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
 import { formatDryRun } from '../../src/tproxy/rules/format-restore.js';
 import { parseKumaVersion } from '../../src/versions.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
 /**
  * Conformance with Kuma's own `kumactl install transparent-proxy --dry-run` goldens (REFERENCE §7.1), for every
  * version directory. Facts are what those tests see: non-root, no usable iptables, only `root` in /etc/passwd.
  */
-const GOLDEN = '/work/shared/kuma/golden';
+const GOLDEN = KUMA_GOLDEN_DIR;
 const DEAD_GOLDEN = 'install-transparent-proxy.dns.golden.txt'; // stale placeholders and V1 rules (§7.1)
 const FACTS = { executables: false, users: { root: 0 } };
 const VERSIONS = { 'v2.9': '2.9', 'v2.13': '2.13', 'v2.14': '2.14' } as const;

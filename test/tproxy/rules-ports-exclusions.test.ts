@@ -7,6 +7,7 @@ import { parseIpExclusion, parseUidExclusion } from '../../src/tproxy/rules/excl
 import { formatRule } from '../../src/tproxy/rules/format-restore.js';
 import type { HostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
 /** Comments off unless a test is about them, so expected lines stay readable. */
 function build(edit: (c: TproxyConfig) => void = () => {}, facts: HostFacts = {}, version = '2.14.3'): BuiltRuleSet[] {
@@ -131,7 +132,7 @@ describe('exclusions', () => {
     ]);
   });
 
-  const cases = JSON.parse(readFileSync('/work/shared/kuma/golden/cases.json', 'utf8')) as Record<
+  const cases = JSON.parse(readFileSync(`${KUMA_GOLDEN_DIR}/cases.json`, 'utf8')) as Record<
     string,
     { extra_flags: string[]; expected_stderr_contains?: string }
   >;
