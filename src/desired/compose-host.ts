@@ -1,11 +1,11 @@
 import { error, type Issue } from '../issues.js';
+import { closest } from '../suggest.js';
 import { DEFAULT_KUMA_VERSION, type KumaVersion, parseKumaVersion } from '../versions.js';
 import { type DesiredHost, HOST_PLACEHOLDER, KUMA_DP_DEFAULTS, SAFETY_DEFAULTS } from './desired-host.js';
 import type { Layer, LoadedRepo } from './load-repo.js';
 import { mergeLayers } from './merge-layers.js';
 import { baseName, FLEET_FILE, GROUPS_DIR } from './repo-paths.js';
 import type { HostFile } from './schema.js';
-import { closest } from '../suggest.js';
 
 export interface ComposedHost {
   host: DesiredHost | undefined;

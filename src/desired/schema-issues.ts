@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { error, type Issue } from '../issues.js';
-import type { YamlSource } from '../yaml/yaml-source.js';
 import { closest } from '../suggest.js';
+import type { YamlSource } from '../yaml/yaml-source.js';
 
 /** Turn zod's issues for one file into ours: file, line of the offending key, YAML path and what to do. */
 export function schemaIssues(

@@ -1,6 +1,6 @@
 import type { RepoReader } from '../desired/repo-reader.js';
-import type { HostOutcome } from '../render/host-artefacts.js';
 import { renderFleet } from '../fleet/render-fleet.js';
+import type { HostOutcome } from '../render/host-artefacts.js';
 
 /**
  * Render head fully (its validation is reported), then only the base hosts whose inputs changed: a host whose every

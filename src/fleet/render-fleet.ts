@@ -6,9 +6,9 @@ import { loadRepo } from '../desired/load-repo.js';
 import { memoryRepoReader } from '../desired/memory-reader.js';
 import { HOSTS_DIR, isHostFile } from '../desired/repo-paths.js';
 import type { RepoReader } from '../desired/repo-reader.js';
-import type { SourceFile } from '../yaml/yaml-source.js';
 import { type HostOutcome, toOutcome } from '../render/host-artefacts.js';
 import { markDuplicates, renderHosts } from '../render/render-repo.js';
+import type { SourceFile } from '../yaml/yaml-source.js';
 
 /** Below this many hosts, starting worker threads costs more than it saves. */
 const PARALLEL_FROM = 1500;

@@ -2,8 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadRepo } from '../desired/load-repo.js';
 import { memoryRepoReader } from '../desired/memory-reader.js';
 import { toOutcome } from '../render/host-artefacts.js';
-import type { RenderJob } from './render-fleet.js';
 import { renderHosts } from '../render/render-repo.js';
+import type { RenderJob } from './render-fleet.js';
 
 /** Worker thread of render-fleet.ts: load the files it was given and render its share of hosts. */
 const job = workerData as RenderJob;

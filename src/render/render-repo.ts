@@ -1,7 +1,7 @@
 import type { LoadedRepo } from '../desired/load-repo.js';
-import { closest } from '../suggest.js';
 import { KumaGitopsError } from '../errors.js';
 import { error, type Issue } from '../issues.js';
+import { closest } from '../suggest.js';
 import { renderHost } from './render-host.js';
 import type { HostResult } from './rendered-host.js';
 import { tproxyLoader } from './tproxy-layers.js';

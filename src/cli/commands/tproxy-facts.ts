@@ -3,8 +3,9 @@
  * the HostFacts contract. Mistakes stop the command with the file, line and field, because a silently ignored
  * typo (`loopbackInterfce`) would produce rules for a different host than the one meant.
  */
-import { closest } from '../../suggest.js';
+
 import { KumaGitopsError } from '../../errors.js';
+import { closest } from '../../suggest.js';
 import { hostFactsSchema, type ResolvedHostFacts, resolveHostFacts } from '../../tproxy/rules/host-facts.js';
 import { parseYamlSource, type YamlSource } from '../../yaml/yaml-source.js';
 
