@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { generatedHosts } from '../support/fleet-generator.js';
 import { commitFiles, initRepo } from '../support/git-repo.js';
 import { SAMPLE_REPO } from '../support/sample-repo.js';
+import { measureReconcileRows } from './reconcile-bench.js';
 import { measureTproxyDiffInProcess } from './tproxy-diff-case.js';
 import { BENCH_KUMACTL_FLAGS, writeTproxyLive } from './tproxy-live.js';
 
@@ -80,6 +81,7 @@ try {
       200,
       150,
     ),
+    ...(await measureReconcileRows(measure)),
   ];
 
   const table = [
