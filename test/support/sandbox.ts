@@ -77,7 +77,10 @@ export interface Sandbox {
   startService(): Promise<number>;
   /** A TCP listener in a namespace that answers each connection with `kgsbx-listener ns=<host|peer> port=<port>`. */
   listen(where: 'host' | 'peer', port: number): Promise<number>;
-  /** The backend's iptables/ip6tables with `args` in the host namespace (e.g. to cause drift). */
+  /**
+   * The backend's iptables/ip6tables with `-w` and `args` in the host namespace (e.g. to cause drift). The xtables
+   * lock of legacy is one file for every namespace: `-w` waits for it instead of failing.
+   */
   iptables(family: Family, args: string[]): Promise<RunResult>;
   /**
    * The host namespace's `*-save` of the chosen backend. By default without the `#` lines (they carry a timestamp)
@@ -229,20 +232,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     // REFERENCE §3.2: when only legacy has rules (nat, raw or mangle), kumactl picks legacy. An unreferenced chain
     // changes no packet's path.
     if (backend === 'legacy') {
-      await must(['ip', 'netns', 'exec', hostNs, 'iptables-legacy', '-t', 'nat', '-N', 'KGSBX_FOREIGN']);
-      await must([
-        'ip',
-        'netns',
-        'exec',
-        hostNs,
-        'iptables-legacy',
-        '-t',
-        'nat',
-        '-A',
-        'KGSBX_FOREIGN',
-        '-j',
-        'RETURN',
-      ]);
+      const legacy = ['ip', 'netns', 'exec', hostNs, 'iptables-legacy', '-w', '-t', 'nat'];
+      await must([...legacy, '-N', 'KGSBX_FOREIGN']);
+      await must([...legacy, '-A', 'KGSBX_FOREIGN', '-j', 'RETURN']);
     }
     await addUser(serviceUser, `kgsbx pid ${process.pid}`);
     writeRepoFile(`hosts/${HOST}.yaml`, stringify(hostDoc()));
@@ -278,7 +270,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       await untilAnswers(where, ['tcp', '127.0.0.1', String(port)], `the listener on ${where}:${port}`);
       return pid;
     },
-    iptables: (family, args) => inNs(hostNs, [TABLES[backend][family === 'ipv4' ? 0 : 1]!, ...args]),
+    iptables: (family, args) => inNs(hostNs, [TABLES[backend][family === 'ipv4' ? 0 : 1]!, '-w', ...args]),
     async save(family, o = {}) {
       const r = await inNs(hostNs, [SAVE[backend][family === 'ipv4' ? 0 : 1]!]);
       if (r.code !== 0) throw new Error(`sandbox ${id}: ${family} save failed: ${r.stderr.trim()}`);
