@@ -24,7 +24,7 @@ import {
   tproxyDiff,
 } from './e2e-host.js';
 
-await describeE2e('apply on a fresh host namespace', (backend, fresh) => {
+await describeE2e('apply on a fresh host namespace', (_backend, fresh) => {
   let h: E2eHost;
   let service: { name: string; uid: number };
   let applied: Result;
