@@ -30,7 +30,8 @@ export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const STANDIN_KUMA_DP = fileURLToPath(new URL('../standin/kuma-dp.mjs', import.meta.url));
 export const PROBE = fileURLToPath(new URL('../standin/probe.mjs', import.meta.url));
 export const HOST = 'example-server';
-const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find(existsSync) ?? 'python3';
+// A system python the service user can run (root's PATH may hold a pyenv shim under /root, unreadable to it).
+const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find(existsSync);
 
 export type Backend = 'nft' | 'legacy';
 export type Family = 'ipv4' | 'ipv6';
@@ -261,6 +262,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     inPeer: (cmd, o) => inNs(peerNs, cmd, o),
     probe,
     async startService() {
+      if (PYTHON === undefined) throw new Error('the service needs /usr/bin/python3: apt-get install python3');
       const pid = await background(hostNs, [PYTHON, '-m', 'http.server', '8080'], serviceUser);
       await untilAnswers('host', ['http', '127.0.0.1', '8080', '/'], 'the service on port 8080');
       return pid;
