@@ -272,6 +272,18 @@ export interface HostOptions {
   serviceUser?: string;
 }
 
+export interface CliOptions {
+  env?: Record<string, string>;
+  /** Run as this user (runuser) instead of root. */
+  user?: string;
+  /** Another --host than example-server. */
+  host?: string;
+  /** Put this in front of the node command line (e.g. a private mount namespace). */
+  wrapper?: string[];
+  /** false: do not take the shared COORD lock (the xtables-lock test holds it exclusively). */
+  coord?: boolean;
+}
+
 export interface E2eHost {
   backend: Backend;
   netns: string;
@@ -285,7 +297,7 @@ export interface E2eHost {
   setHost(update: HostOptions): Promise<void>;
   writeRepoFile(path: string, text: string): Promise<void>;
   /** `node dist/cli.js <command> --repo --host --netns --state-dir <args>`, as root unless `user` is given. */
-  cli(command: string, args?: string[], o?: { env?: Record<string, string>; user?: string }): Promise<Result>;
+  cli(command: string, args?: string[], o?: CliOptions): Promise<Result>;
   apply(args?: string[], env?: Record<string, string>): Promise<Result>;
   plan(args?: string[]): Promise<Result>;
   inHost(argv: string[], o?: { user?: string }): Promise<Result>;
@@ -380,16 +392,16 @@ export async function createE2eHost(backend: Backend, options: HostOptions = {})
         '--repo',
         repo,
         '--host',
-        HOST_NAME,
+        o.host ?? HOST_NAME,
         '--netns',
         host.name,
         '--state-dir',
         stateDir,
         ...args,
       ];
-      return withSharedCoord(() =>
-        exec(o.user === undefined ? argv : ['runuser', '-u', o.user, '--', ...argv], o.env ? { env: o.env } : {}),
-      );
+      const full = [...(o.wrapper ?? []), ...(o.user === undefined ? [] : ['runuser', '-u', o.user, '--']), ...argv];
+      const run = () => exec(full, o.env ? { env: o.env } : {});
+      return o.coord === false ? run() : withSharedCoord(run);
     },
     apply: (args = [], env) => e.cli('apply', ['--ready-timeout', '5', ...args], env ? { env } : {}),
     plan: (args = []) => e.cli('plan', args),
