@@ -6,8 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { CLI } from '../support/sandbox.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ensureKumaDpUser } from '../support/sandbox.js';
 import { findLeftovers, parseDemoHeader } from './leftovers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,6 +43,11 @@ async function expectNothingLeft(output: string): Promise<void> {
 }
 
 describe.skipIf(why !== undefined && process.env.CI !== 'true')('npm run demo', () => {
+  // `npm run demo` alone lets kuma-gitops create it; next to other test files, one creator avoids a useradd race.
+  beforeAll(async () => {
+    if (why === undefined) await ensureKumaDpUser();
+  });
+
   it('runs every check, passes all six and leaves nothing behind', { timeout: 240_000 }, async () => {
     expect(why).toBeUndefined();
     const r = await runDemo();

@@ -8,14 +8,19 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { CLI, createSandbox, removeLeftoverSandboxes } from '../support/sandbox.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, createSandbox, ensureKumaDpUser, removeLeftoverSandboxes } from '../support/sandbox.js';
 import { findLeftovers } from './leftovers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const why = process.getuid?.() !== 0 ? 'needs root' : existsSync(CLI) ? undefined : 'needs `npm run build`';
 
 describe.skipIf(why !== undefined && process.env.CI !== 'true')('sandbox', () => {
+  // `npm run demo` alone lets kuma-gitops create it; next to other test files, one creator avoids a useradd race.
+  beforeAll(async () => {
+    if (why === undefined) await ensureKumaDpUser();
+  });
+
   it('legacy + IPv6: both families reach the peer, apply lands on legacy and keeps the foreign chain', {
     timeout: 120_000,
   }, async () => {

@@ -347,6 +347,24 @@ async function killNetnsProcesses(ns: string): Promise<void> {
   }
 }
 
+/**
+ * Creates the kuma-dp user (uid 5678) the way kuma-gitops does, unless it exists. For tests that run next to other
+ * test files: when several first applies on a fresh machine each create it, all but one would fail on useradd.
+ */
+export async function ensureKumaDpUser(): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (
+      readFileSync('/etc/passwd', 'utf8')
+        .split('\n')
+        .some((line) => line.startsWith('kuma-dp:'))
+    )
+      return;
+    await run(['useradd', '-u', '5678', '-U', '-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', 'kuma-dp']);
+    await new Promise((resolve) => setTimeout(resolve, 50 + attempt * 50));
+  }
+  throw new Error('could not create the kuma-dp user (uid 5678)');
+}
+
 async function addUser(name: string, comment: string): Promise<void> {
   // useradd locks /etc/passwd: parallel sandboxes may collide, so retry briefly.
   let last: RunResult | undefined;
