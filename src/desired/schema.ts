@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostFactsSchema } from '../tproxy/rules/host-facts.js';
+import { hostFactsSchema } from '../tproxy/rules/host-facts-schema.js';
 
 /**
  * The files a user writes in a desired-state repo. Every type here is the *raw file* stage: fields are optional

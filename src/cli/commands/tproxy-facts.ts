@@ -6,7 +6,8 @@
 
 import { KumaGitopsError } from '../../errors.js';
 import { closest } from '../../suggest.js';
-import { hostFactsSchema, type ResolvedHostFacts, resolveHostFacts } from '../../tproxy/rules/host-facts.js';
+import { type ResolvedHostFacts, resolveHostFacts } from '../../tproxy/rules/host-facts.js';
+import { hostFactsSchema } from '../../tproxy/rules/host-facts-schema.js';
 import { parseYamlSource, type YamlSource } from '../../yaml/yaml-source.js';
 
 const FIELDS = Object.keys(hostFactsSchema.shape);
