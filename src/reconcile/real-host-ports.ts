@@ -1,9 +1,11 @@
 import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { KumaGitopsError } from '../errors.js';
 import { formatSave } from '../iptables/format-save.js';
 import { detectIptablesBackend, type IptablesBackend } from '../live/iptables-backend.js';
 import { readLive } from '../live/read-live-state.js';
 import { readReady } from '../live/read-ready.js';
+import { readUserDb } from '../live/users.js';
 import { applyRules, removeOwned, restoreOwned } from '../rules-apply/apply-rules.js';
 import { type RulesBackend, rulesBackend } from '../rules-apply/backend.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
