@@ -2,7 +2,7 @@ import type { HostTarget } from '../reconcile/host-target.js';
 import type { LiveState } from '../reconcile/live-state.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import { detectIptablesBackend, type IptablesBackend } from './iptables-backend.js';
-import { composeHostFacts, readNetworkFacts } from './read-facts.js';
+import { composeHostFacts, type NetworkFacts, readNetworkFacts } from './read-facts.js';
 import { identityOf, readLiveFiles, readTokenAccess } from './read-files.js';
 import { readProcess } from './read-process.js';
 import { DEFAULT_READY_TIMEOUT_MS, type ReadyResult, readReady } from './read-ready.js';
@@ -20,6 +20,8 @@ export interface ReadLiveStateOptions {
   readyTimeoutMs?: number;
   /** Reuse a backend detected earlier in the same reconcile (it does not change between two reads). */
   backend?: IptablesBackend;
+  /** Reuse network facts read a moment ago (the first read after preparing the target). */
+  network?: NetworkFacts;
 }
 
 /** Also returned: the detected backend and the user database, which the executor needs for its commands. */
@@ -44,7 +46,7 @@ export async function readLive(
   const [backend, users, network, proc, ready, files] = await Promise.all([
     backendP,
     usersP,
-    readNetworkFacts(runner),
+    options.network ?? readNetworkFacts(runner),
     kumaDpPid === undefined ? undefined : readProcess(kumaDpPid),
     kumaDpPid === undefined ? undefined : readReady(runner, target.kumaDp.readiness, readiness),
     readLiveFiles(target.files.map((f) => f.path)),

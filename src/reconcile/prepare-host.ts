@@ -66,5 +66,5 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
     o.supervisor === 'systemd'
       ? createSystemdSupervisor({ host: o.host, runner })
       : createProcessSupervisor({ host: o.host, stateDir: o.stateDir, netns: o.netns });
-  return { target, ports: realHostPorts({ runner, supervisor, target, backend, log: o.log }) };
+  return { target, ports: realHostPorts({ runner, supervisor, target, backend, network, log: o.log }) };
 }

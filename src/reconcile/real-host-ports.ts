@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
 import { formatSave } from '../iptables/format-save.js';
 import { detectIptablesBackend, type IptablesBackend } from '../live/iptables-backend.js';
+import type { NetworkFacts } from '../live/read-facts.js';
 import { readLive } from '../live/read-live-state.js';
 import { readReady } from '../live/read-ready.js';
 import { readUserDb } from '../live/users.js';
@@ -24,10 +25,13 @@ export function realHostPorts(o: {
   supervisor: Supervisor;
   target: HostTarget;
   backend: IptablesBackend;
+  /** Network facts prepareHost just read: the first live read reuses them instead of asking again. */
+  network?: NetworkFacts;
   log: (event: string, data?: Record<string, unknown>) => void;
 }): HostPorts {
   const { runner, supervisor, target } = o;
   let backend = o.backend;
+  let network = o.network;
   const rules: RulesBackend = rulesBackend(backend.backend, {
     ipv4: backend.commands.ipv4,
     ...(backend.commands.ipv6 ? { ipv6: backend.commands.ipv6 } : {}),
@@ -41,8 +45,9 @@ export function realHostPorts(o: {
   return {
     async readLive() {
       const pid = (await supervisor.status())?.pid;
-      const read = await readLive(runner, target, pid, { backend });
+      const read = await readLive(runner, target, pid, { backend, ...(network ? { network } : {}) });
       backend = read.backend;
+      network = undefined;
       return read.state;
     },
     async createUser(name, uid) {
