@@ -14,6 +14,7 @@ import { buildHostTarget } from './build-target.js';
 import type { HostPorts } from './host-ports.js';
 import type { HostTarget } from './host-target.js';
 import { realHostPorts } from './real-host-ports.js';
+import { checkXtablesLock } from './xtables-lock.js';
 
 export interface PrepareOptions {
   repo: string;
@@ -53,6 +54,7 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
     readNetworkFacts(runner),
   ]);
   for (const w of backend.warnings) o.log(`warning: ${w}`);
+  await checkXtablesLock(runner, backend);
   const facts = composeHostFacts(network, backend, users);
   const { target, problems } = buildHostTarget(host!, result!.rendered!, facts);
   if (!target) {
