@@ -59,29 +59,33 @@ const CASES: Case[] = [
   },
 ];
 
-await describeE2e('a first apply killed after a step', (_backend, fresh) => {
-  it.each(CASES)('$failpoint: the next apply ends consistent', async ({ failpoint, journaled, between }) => {
-    const h = await fresh();
-    expect(await killedApply(h, failpoint)).toEqual(journaled);
-    await between(h);
-    await expectRecoveredAndConsistent(h, { 'kuma-dp': KUMA_DP_UID });
-  });
+await describeE2e(
+  'a first apply killed after a step',
+  (_backend, fresh) => {
+    it.each(CASES)('$failpoint: the next apply ends consistent', async ({ failpoint, journaled, between }) => {
+      const h = await fresh();
+      expect(await killedApply(h, failpoint)).toEqual(journaled);
+      await between(h);
+      await expectRecoveredAndConsistent(h, { 'kuma-dp': KUMA_DP_UID });
+    });
 
-  it('after:create-user: the user stays, the next apply ends consistent', async () => {
-    // A throw-away kuma-dp user name, so the suite's shared kuma-dp user is never deleted.
-    const h = await fresh();
-    const user = await throwAwayUser('kgdp');
-    h.onCleanup(() => removeUser(user.name));
-    await removeUser(user.name);
-    await h.setHost({ kumaDp: { user: user.name, uid: user.uid } });
-    await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ kumaDPUser: user.name }));
+    it('after:create-user: the user stays, the next apply ends consistent', async () => {
+      // A throw-away kuma-dp user name, so the suite's shared kuma-dp user is never deleted.
+      const h = await fresh();
+      const user = await throwAwayUser('kgdp');
+      h.onCleanup(() => removeUser(user.name));
+      await removeUser(user.name);
+      await h.setHost({ kumaDp: { user: user.name, uid: user.uid } });
+      await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ kumaDPUser: user.name }));
 
-    expect(await killedApply(h, 'after:create-user')).toEqual(['create-user']);
-    expect((await exec(['getent', 'passwd', user.name])).stdout.split(':')[2]).toBe(String(user.uid));
-    expect(existsSync(h.files.dataplane)).toBe(false);
-    expect(h.kumaDpProcesses()).toEqual([]);
-    await noRules(h);
-    // A created user is not removed by the recovery (another process may use it already): the new state needs it.
-    await expectRecoveredAndConsistent(h, { [user.name]: user.uid });
-  });
-});
+      expect(await killedApply(h, 'after:create-user')).toEqual(['create-user']);
+      expect((await exec(['getent', 'passwd', user.name])).stdout.split(':')[2]).toBe(String(user.uid));
+      expect(existsSync(h.files.dataplane)).toBe(false);
+      expect(h.kumaDpProcesses()).toEqual([]);
+      await noRules(h);
+      // A created user is not removed by the recovery (another process may use it already): the new state needs it.
+      await expectRecoveredAndConsistent(h, { [user.name]: user.uid });
+    });
+  },
+  { concurrent: true },
+);

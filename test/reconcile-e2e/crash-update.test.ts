@@ -41,20 +41,24 @@ const CASES = [
   },
 ];
 
-await describeE2e('an update killed after a step', (_backend, fresh) => {
-  it.each(CASES)('$failpoint: the next apply ends consistent in the new state', async (c) => {
-    const h = await fresh();
-    const first = await h.apply();
-    expect(first.code, first.stderr).toBe(0);
-    const oldPid = h.pidFile();
-    await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [5432] }));
-    await h.setHost({ vars: { name: 'example-server-dataplane-2' } });
+await describeE2e(
+  'an update killed after a step',
+  (_backend, fresh) => {
+    it.each(CASES)('$failpoint: the next apply ends consistent in the new state', async (c) => {
+      const h = await fresh();
+      const first = await h.apply();
+      expect(first.code, first.stderr).toBe(0);
+      const oldPid = h.pidFile();
+      await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [5432] }));
+      await h.setHost({ vars: { name: 'example-server-dataplane-2' } });
 
-    expect(await killedApply(h, c.failpoint)).toEqual(c.journaled);
-    await c.between(h);
-    await expectRecoveredAndConsistent(h, { 'kuma-dp': KUMA_DP_UID });
-    expect(argvOf(h)).toEqual([true]);
-    expect(await newRules(h)).toBe(true);
-    expect(h.pidFile()).not.toBe(oldPid);
-  });
-});
+      expect(await killedApply(h, c.failpoint)).toEqual(c.journaled);
+      await c.between(h);
+      await expectRecoveredAndConsistent(h, { 'kuma-dp': KUMA_DP_UID });
+      expect(argvOf(h)).toEqual([true]);
+      expect(await newRules(h)).toBe(true);
+      expect(h.pidFile()).not.toBe(oldPid);
+    });
+  },
+  { concurrent: true },
+);

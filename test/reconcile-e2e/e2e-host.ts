@@ -175,7 +175,7 @@ export const stepKinds = (r: Result): string[] => (JSON.parse(r.stdout) as Outco
 
 /** The host's facts as `tproxy diff` takes them: what kumactl finds in the namespace (IPv6 on: link-local). */
 export async function factsFile(h: E2eHost, users: Record<string, number>): Promise<string> {
-  const path = join(h.dir, 'facts.json');
+  const path = join(h.dir, `facts-${randomBytes(4).toString('hex')}.json`);
   await writeFile(
     path,
     JSON.stringify({ loopbackInterface: 'lo', dnsServers: [PEER_ADDRESS], ipv6: true, users: { root: 0, ...users } }),
@@ -185,7 +185,7 @@ export async function factsFile(h: E2eHost, users: Record<string, number>): Prom
 
 /** `tproxy diff` of the namespace's live rules against the effective tproxy config apply wrote. */
 export async function tproxyDiff(h: E2eHost, family: Family, facts: string): Promise<Result> {
-  const live = join(h.dir, `${family}.save`);
+  const live = join(h.dir, `${family}-${randomBytes(4).toString('hex')}.save`);
   await writeFile(live, await h.save(family));
   return exec([
     process.execPath,
@@ -337,6 +337,45 @@ export interface ProbeResult {
 const LEGACY_MARK = '*mangle\n:KGTEST-LEGACY - [0:0]\nCOMMIT\n';
 
 const etcNetnsExisted = existsSync('/etc/netns');
+const TEMP_PREFIX = 'kgtest-e2e-';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * What a killed earlier run of these tests left: its kuma-dp processes (found by its temp dir in their command
+ * line), temp dirs and /etc/netns entries, all named after that run's (dead) pid. Its namespaces go with
+ * removeLeftoverNetns.
+ */
+export async function removeLeftovers(): Promise<void> {
+  const deadRun = (name: string, prefix: string) => {
+    const pid = Number(new RegExp(`^${prefix}(\\d+)-`).exec(name)?.[1]);
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid);
+  };
+  for (const name of readdirSync(tmpdir())) {
+    if (!deadRun(name, TEMP_PREFIX)) continue;
+    const dir = join(tmpdir(), name);
+    for (const p of processesWith(dir)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (existsSync('/etc/netns')) {
+    for (const name of readdirSync('/etc/netns')) {
+      if (deadRun(name, 'kgtest-')) rmSync(join('/etc/netns', name), { recursive: true, force: true });
+    }
+  }
+}
 
 export function tools(backend: Backend, family: Family) {
   const base = family === 'ipv4' ? 'iptables' : 'ip6tables';
@@ -349,7 +388,7 @@ export async function createE2eHost(backend: Backend, options: HostOptions = {})
     await host.remove();
     throw e;
   });
-  const dir = mkdtempSync(join(tmpdir(), 'kgtest-e2e-'));
+  const dir = mkdtempSync(join(tmpdir(), `${TEMP_PREFIX}${process.pid}-`));
   chmodSync(dir, 0o755);
   const listeners: ChildProcess[] = [];
   const laterCleanups: (() => Promise<void>)[] = [];
@@ -403,7 +442,13 @@ export async function createE2eHost(backend: Backend, options: HostOptions = {})
       const run = () => exec(full, o.env ? { env: o.env } : {});
       return o.coord === false ? run() : withSharedCoord(run);
     },
-    apply: (args = [], env) => e.cli('apply', ['--ready-timeout', '5', ...args], env ? { env } : {}),
+    // A generous readiness timeout, as tests run concurrently on two cores; never-ready tests pass a short one.
+    apply: (args = [], env) =>
+      e.cli(
+        'apply',
+        [...(args.includes('--ready-timeout') ? [] : ['--ready-timeout', '30']), ...args],
+        env ? { env } : {},
+      ),
     plan: (args = []) => e.cli('plan', args),
     inHost: (argv, o = {}) => inNs(host.name, argv, o.user),
     inPeer: (argv, o = {}) => inNs(peer.name, argv, o.user),
@@ -552,43 +597,55 @@ export function fleetTproxy(
 /**
  * A describe block per backend whose tests get fresh hosts from `fresh()`, all cleaned up in afterAll. Without
  * root or namespaces it is skipped with its reason, except in CI (CI=true), where that is a failure.
+ * `concurrent`: the tests of both backends run at the same time (each on its own hosts): they mostly wait for
+ * processes, and vitest gives this suite one worker on two cores.
  */
 export async function describeE2e(
   title: string,
   body: (backend: Backend, fresh: (o?: HostOptions) => Promise<E2eHost>) => void,
-  backends: readonly Backend[] = BACKENDS,
+  o: { concurrent?: boolean; backends?: readonly Backend[] } = {},
 ): Promise<void> {
   const why =
     (await netnsUnavailableReason(['iptables-nft-save', 'iptables-legacy-save', 'runuser'])) ??
     (existsSync(CLI) ? undefined : `${CLI} is missing: run npm run build`);
-  for (const backend of backends) {
-    describe(`${title} (${backend})`, () => {
-      if (why !== undefined) {
-        if (process.env.CI === 'true') {
-          it('has root, network namespaces, iptables and a build', () => {
-            throw new Error(`CI must run the reconcile acceptance tests, but: ${why}`);
-          });
-        } else {
-          console.warn(`[reconcile-e2e] ${title}: skipped: ${why}`);
-          it.skip(`skipped: ${why}`, () => undefined);
-        }
-        return;
+  (o.concurrent ? describe.concurrent : describe)(title, () => {
+    for (const backend of o.backends ?? BACKENDS) describeBackend(title, backend, why, body);
+  });
+}
+
+function describeBackend(
+  title: string,
+  backend: Backend,
+  why: string | undefined,
+  body: (backend: Backend, fresh: (o?: HostOptions) => Promise<E2eHost>) => void,
+): void {
+  describe(backend, () => {
+    if (why !== undefined) {
+      if (process.env.CI === 'true') {
+        it('has root, network namespaces, iptables and a build', () => {
+          throw new Error(`CI must run the reconcile acceptance tests, but: ${why}`);
+        });
+      } else {
+        console.warn(`[reconcile-e2e] ${title}: skipped: ${why}`);
+        it.skip(`skipped: ${why}`, () => undefined);
       }
-      const created: E2eHost[] = [];
-      beforeAll(async () => {
-        await removeLeftoverNetns();
-        await ensureKumaDpUser();
-      });
-      afterAll(async () => {
-        const results = await Promise.allSettled(created.map((h) => h.cleanup()));
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed) throw failed.reason;
-      });
-      body(backend, async (o) => {
-        const h = await createE2eHost(backend, o);
-        created.push(h);
-        return h;
-      });
+      return;
+    }
+    const created: E2eHost[] = [];
+    beforeAll(async () => {
+      await removeLeftoverNetns();
+      await removeLeftovers();
+      await ensureKumaDpUser();
+    }, 60_000);
+    afterAll(async () => {
+      const results = await Promise.allSettled(created.map((h) => h.cleanup()));
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }, 60_000);
+    body(backend, async (o) => {
+      const h = await createE2eHost(backend, o);
+      created.push(h);
+      return h;
     });
-  }
+  });
 }

@@ -54,46 +54,50 @@ async function foreign(h: E2eHost) {
   return { ipv4: foreignView(await h.save('ipv4')), ipv6: foreignView(await h.save('ipv6')) };
 }
 
-await describeE2e('foreign rules', (_backend, fresh) => {
-  it('stay identical across install, update, no-op, rollback, crash and recovery', async () => {
-    const h = await fresh({ env: { KUMA_STANDIN_NEVER_READY_IF_VAR: 'name=never-ready' } });
-    for (const family of FAMILIES) await h.restore(family, foreignBefore(family));
-    const before = await foreign(h);
-    expect(before.ipv4.nat).toContain('-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE');
-    expect(before.ipv6.filter).toContain(':FORWARD DROP');
+await describeE2e(
+  'foreign rules',
+  (_backend, fresh) => {
+    it('stay identical across install, update, no-op, rollback, crash and recovery', async () => {
+      const h = await fresh({ env: { KUMA_STANDIN_NEVER_READY_IF_VAR: 'name=never-ready' } });
+      for (const family of FAMILIES) await h.restore(family, foreignBefore(family));
+      const before = await foreign(h);
+      expect(before.ipv4.nat).toContain('-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE');
+      expect(before.ipv6.filter).toContain(':FORWARD DROP');
 
-    const step = async (label: string, args: string[], code: number, expected: typeof before) => {
-      const r = await h.apply(args);
-      expect(r.code, `${label}: ${r.stdout}${r.stderr}`).toBe(code);
-      expect(await foreign(h), label).toEqual(expected);
-    };
+      const step = async (label: string, args: string[], code: number, expected: typeof before) => {
+        const r = await h.apply(args);
+        expect(r.code, `${label}: ${r.stdout}${r.stderr}`).toBe(code);
+        expect(await foreign(h), label).toEqual(expected);
+      };
 
-    await step('install', [], 0, before);
-    expect(ownedLines(await h.save('ipv4'))).not.toEqual([]);
+      await step('install', [], 0, before);
+      expect(ownedLines(await h.save('ipv4'))).not.toEqual([]);
 
-    for (const family of FAMILIES) await h.restore(family, foreignAfter(family));
-    const after = await foreign(h);
-    expect(after.ipv4.nat).toContain('-A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER-INGRESS');
+      for (const family of FAMILIES) await h.restore(family, foreignAfter(family));
+      const after = await foreign(h);
+      expect(after.ipv4.nat).toContain('-A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER-INGRESS');
 
-    await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [5432] }));
-    await step('update', [], 0, after);
-    expect(await h.save('ipv4')).toContain('--dport 5432');
-    await step('no-op', [], 0, after);
+      await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [5432] }));
+      await step('update', [], 0, after);
+      expect(await h.save('ipv4')).toContain('--dport 5432');
+      await step('no-op', [], 0, after);
 
-    await h.setHost({ vars: { name: 'never-ready' } });
-    await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [5433] }));
-    const owned = ownedLines(await h.save('ipv4'));
-    await step('rollback of a never-ready change', [], 3, after);
-    expect(ownedLines(await h.save('ipv4'))).toEqual(owned);
+      await h.setHost({ vars: { name: 'never-ready' } });
+      await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [5433] }));
+      const owned = ownedLines(await h.save('ipv4'));
+      await step('rollback of a never-ready change', ['--ready-timeout', '4'], 3, after);
+      expect(ownedLines(await h.save('ipv4'))).toEqual(owned);
 
-    // A change that reaches the rules, killed right after them: the recovery restores our old rules.
-    await h.setHost({ vars: { name: 'example-server-dataplane' } });
-    await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [6543] }));
-    expect(await killedApply(h, 'after:apply-rules')).toContain('apply-rules');
-    expect(await h.save('ipv4')).toContain('--dport 6543');
-    expect(await foreign(h), 'killed after apply-rules').toEqual(after);
-    await step('recovery and apply', [], 0, after);
-    expect(await h.save('ipv4')).toContain('--dport 6543');
-    expect((await h.plan()).code).toBe(0);
-  });
-});
+      // A change that reaches the rules, killed right after them: the recovery restores our old rules.
+      await h.setHost({ vars: { name: 'example-server-dataplane' } });
+      await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [6543] }));
+      expect(await killedApply(h, 'after:apply-rules')).toContain('apply-rules');
+      expect(await h.save('ipv4')).toContain('--dport 6543');
+      expect(await foreign(h), 'killed after apply-rules').toEqual(after);
+      await step('recovery and apply', [], 0, after);
+      expect(await h.save('ipv4')).toContain('--dport 6543');
+      expect((await h.plan()).code).toBe(0);
+    });
+  },
+  { concurrent: true },
+);

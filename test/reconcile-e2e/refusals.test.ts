@@ -116,19 +116,27 @@ const REFUSALS: Refusal[] = [
   },
 ];
 
-await describeE2e('refusals before anything changes', (backend, fresh) => {
-  for (const command of ['apply', 'plan'] as const) {
-    it.each(REFUSALS)(`${command}: $name`, async ({ arrange, message }) => {
-      const h = await fresh();
-      const before = await snapshot(h);
-      const options = await arrange(h);
-      const r = await h.cli(command, [], options ?? {});
-      expectError(r, message);
-      await expectNothingChanged(h, before);
-    });
-  }
+await describeE2e(
+  'refusals before anything changes',
+  (_backend, fresh) => {
+    for (const command of ['apply', 'plan'] as const) {
+      it.each(REFUSALS)(`${command}: $name`, async ({ arrange, message }) => {
+        const h = await fresh();
+        const before = await snapshot(h);
+        const options = await arrange(h);
+        const r = await h.cli(command, [], options ?? {});
+        expectError(r, message);
+        await expectNothingChanged(h, before);
+      });
+    }
+  },
+  { concurrent: true },
+);
 
-  if (backend === 'legacy') {
+// Alone, after the concurrent refusals: it holds the machine-wide xtables lock for half a minute.
+await describeE2e(
+  'refusals before anything changes',
+  (_backend, fresh) => {
     it('apply: the xtables lock held too long by another program', async () => {
       const h = await fresh();
       const before = await snapshot(h);
@@ -144,5 +152,6 @@ await describeE2e('refusals before anything changes', (backend, fresh) => {
       await expectNothingChanged(h, before);
       expectError(r, /xtables lock held too long by another program .*nothing was changed/);
     }, 120_000);
-  }
-});
+  },
+  { backends: ['legacy'] },
+);
