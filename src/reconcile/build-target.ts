@@ -49,7 +49,12 @@ export function buildHostTarget(
       },
       tokenFile: rendered.kumaDp.effective.tokenFile,
     },
-    rules: { expected, restore },
+    rules: {
+      expected,
+      restore,
+      wait: rendered.tproxy.config.wait,
+      waitIntervalUs: rendered.tproxy.config.waitInterval,
+    },
   };
   const revision = createHash('sha256')
     .update(JSON.stringify([content.files, content.kumaDp, restore, content.kumaDpUser]))

@@ -23,6 +23,9 @@ export interface HostTarget {
     expected: Partial<Record<Family, ExpectedRuleSet>>;
     /** kumactl's restore form per family, for logs and the journal. */
     restore: Partial<Record<Family, string>>;
+    /** The tproxy config's `wait` (s) and `waitInterval` (µs) for legacy iptables-restore (REFERENCE §3.4). */
+    wait: number;
+    waitIntervalUs: number;
   };
 }
 

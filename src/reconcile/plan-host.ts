@@ -1,7 +1,7 @@
 import { diffRuleSets } from '../iptables/diff-rules.js';
 import { isKumaOwned, type SavedRuleSet } from '../iptables/model.js';
 import type { Family } from '../tproxy/rules/built-rules.js';
-import type { HostTarget } from './host-target.js';
+import type { HostTarget, TargetFile } from './host-target.js';
 import type { LiveState } from './live-state.js';
 import type { Plan, Step } from './plan-types.js';
 
@@ -34,7 +34,7 @@ export function planHost(target: HostTarget, live: LiveState): Plan {
           : undefined;
     if (!why) continue;
     steps.push({ kind: 'write-file', file, reason: `${file.path}: ${why}` });
-    if (have?.content !== file.content) written.push(file.path);
+    if (have?.content !== file.content && readByKumaDp(target, file)) written.push(file.path);
   }
 
   const kd = live.kumaDp;
@@ -100,6 +100,13 @@ const hasOwned = (set: SavedRuleSet | undefined) =>
   set?.tables.some(
     (t) => t.rules.some((r) => isKumaOwned(r)) || t.chains.some((c) => c.name.startsWith('KUMA_MESH_')),
   ) ?? false;
+
+/**
+ * kuma-dp reads the template at start; the tproxy config only when it is passed with --transparent-proxy-config
+ * (2.11+). Otherwise that file is kumactl's alone, and a change to it must not restart kuma-dp.
+ */
+const readByKumaDp = (target: HostTarget, file: TargetFile) =>
+  file.purpose === 'dataplane-template' || target.kumaDp.argv.includes(`--transparent-proxy-config=${file.path}`);
 
 const sameArgv = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 

@@ -40,6 +40,8 @@ export function realHostPorts(o: {
     info: (data: unknown, msg?: string) => o.log(msg ?? 'rules', data as Record<string, unknown>),
     warn: (data: unknown, msg?: string) => o.log(`warning: ${msg ?? 'rules'}`, data as Record<string, unknown>),
   };
+  // kumactl's own wait settings from the tproxy config; they only matter on legacy (the xtables lock).
+  const waits = { wait: target.rules.wait, waitIntervalUs: target.rules.waitIntervalUs };
   const families = (): Family[] => (backend.commands.ipv6 ? ['ipv4', 'ipv6'] : ['ipv4']);
 
   return {
@@ -85,7 +87,7 @@ export function realHostPorts(o: {
         const have = live.rules.families[family];
         change[family] = { ...(have ? { from: extractOwned(have) } : {}), to: target.rules.expected[family] };
       }
-      await applyRules(runner, rules, change, { logger });
+      await applyRules(runner, rules, change, { logger, ...waits });
     },
     async restoreRules(snapshot) {
       const snap: RulesSnapshot = {};
@@ -93,10 +95,10 @@ export function realHostPorts(o: {
         const save = snapshot[family];
         if (save !== undefined) snap[family] = snapshotFromSave(family, save);
       }
-      await restoreOwned(runner, rules, snap, { logger });
+      await restoreOwned(runner, rules, snap, { logger, ...waits });
     },
     async removeRules() {
-      await removeOwned(runner, rules, { families: families(), logger });
+      await removeOwned(runner, rules, { families: families(), logger, ...waits });
     },
     snapshotRules(live) {
       const out: Partial<Record<Family, string>> = {};

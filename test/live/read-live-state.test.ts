@@ -49,7 +49,7 @@ async function target(port: number): Promise<HostTarget> {
       readiness: { address: '127.0.0.1', port },
       tokenFile: join(dir, 'token'),
     },
-    rules: { expected: {}, restore: {} },
+    rules: { expected: {}, restore: {}, wait: 5, waitIntervalUs: 0 },
   };
 }
 

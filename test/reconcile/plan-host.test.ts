@@ -101,6 +101,23 @@ describe('planHost: the guide order, minimal steps', () => {
     });
   });
 
+  it('restarts kuma-dp for a tproxy config change when kuma-dp reads it (--transparent-proxy-config, 2.11+)', async () => {
+    const passes = await sampleTarget('payments-1');
+    const tproxy = passes.files.find((f) => f.purpose === 'tproxy-config')!;
+    expect(passes.kumaDp.argv).toContain(`--transparent-proxy-config=${tproxy.path}`);
+    const live = liveInSync(passes);
+    const changed = {
+      ...live,
+      files: { ...live.files, [tproxy.path]: { ...live.files[tproxy.path]!, content: 'old' } },
+    };
+    expect(planHost(passes, changed).steps.map((s) => s.kind)).toEqual([
+      'write-file',
+      'start-kuma-dp',
+      'wait-ready',
+      'verify',
+    ]);
+  });
+
   it('removal runs backwards: rules first, then kuma-dp', () => {
     expect(planRemoval('example-server', liveInSync(target)).steps.map((s) => s.kind)).toEqual([
       'remove-rules',
