@@ -54,9 +54,18 @@ export function realHostPorts(o: {
     },
     async createUser(name, uid) {
       // The guide's `useradd -u 5678 -U kuma-dp`, without a home or a login shell: kuma-dp needs neither.
-      await runner.run(
-        ['useradd', '-u', String(uid), '-U', '-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', name],
-        { inNetns: false },
+      const argv = ['useradd', '-u', String(uid), '-U', '-M', '-d', '/nonexistent', '-s', '/usr/sbin/nologin', name];
+      const result = await runner.run(argv, { inNetns: false, allowFailure: true });
+      if (result.exitCode === 0) return;
+      // Another reconcile (another host on this machine) may have created it first: that is the state we want.
+      if ((await readUserDb()).findUser(name)?.uid === uid) return;
+      throw new KumaGitopsError(
+        'reconcile.useradd',
+        `useradd could not create user ${name} (uid ${uid}): ${result.stderr.trim()}`,
+        {
+          name,
+          uid,
+        },
       );
     },
     async writeFile(file) {

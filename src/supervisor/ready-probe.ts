@@ -52,7 +52,6 @@ req.on('timeout', () => req.destroy(new Error('no answer within ' + timeout + ' 
 req.on('error', (e) => out({ error: e.message }));`;
 
 export function httpReadyProbe(target: ReadyTarget, options: ReadyProbeOptions = {}): () => Promise<ReadyCheck> {
-  const timeoutMs = options.requestTimeoutMs ?? 1_000;
   const url = `http://${target.address.includes(':') ? `[${target.address}]` : target.address}:${target.port}/ready`;
   return async () => {
     const answer = await askReady(target, options);

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { error, type Issue } from '../issues.js';
+import { parseSimpleSource } from './fast-source-yaml.js';
 
 /** A file as read from a desired-state repo (working tree or a git commit). */
 export interface SourceFile {
@@ -21,7 +22,11 @@ export interface YamlSource {
 export function parseYamlSource(
   file: SourceFile,
   version: '1.1' | '1.2' = '1.2',
+  options: { fastPath?: boolean } = {},
 ): { source?: YamlSource; issues: Issue[] } {
+  // Most desired-state files are a few simple lines: parse those without the full YAML machinery (YAML 1.2 only).
+  const fast = version === '1.2' && options.fastPath !== false ? parseSimpleSource(file.text) : undefined;
+  if (fast) return { issues: [], source: { file: file.path, data: fast.data, lineOf: lineLookup(fast.lines) } };
   const lineCounter = new LineCounter();
   const doc = parseDocument(file.text, { lineCounter, version, prettyErrors: false, uniqueKeys: true });
   const issues: Issue[] = doc.errors.map((e) =>
@@ -42,16 +47,21 @@ export function parseYamlSource(
     source: {
       file: file.path,
       data: doc.toJS({ maxAliasCount: 100 }),
-      lineOf: (path) => {
-        for (let n = path.length; n >= 0; n--) {
-          const line = lines.get(pathKey(path.slice(0, n)));
-          if (line !== undefined) return line;
-        }
-        return undefined;
-      },
+      lineOf: lineLookup(lines),
     },
   };
 }
+
+/** Line of the key at `path`, or of the closest existing parent. */
+const lineLookup =
+  (lines: ReadonlyMap<string, number>) =>
+  (path: readonly PropertyKey[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const line = lines.get(pathKey(path.slice(0, n)));
+      if (line !== undefined) return line;
+    }
+    return undefined;
+  };
 
 const pathKey = (path: readonly PropertyKey[]) => path.map(String).join('\0');
 

@@ -3,12 +3,9 @@
  * already normalised by Kuma's CleanIptablesSaveOutput (`-o ifPlaceholder`, no counters, no `#` lines).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Family } from '../../src/tproxy/rules/built-rules.js';
 import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
-
-const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 
 export const GOLDEN_DIR = KUMA_GOLDEN_DIR;
 

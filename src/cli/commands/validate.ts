@@ -19,10 +19,14 @@ export const validateCommand: Command = {
     },
   },
   async run(args, io) {
-    const repo = await loadRepo(dirRepoReader(args.strings.repo!));
-    const report = buildValidationReport(renderRepo(repo, args.strings.host));
+    const reader = dirRepoReader(args.strings.repo!);
+    const host = args.strings.host;
+    // One host: load every file (duplicates are checked across all of them) but render only that host. The whole
+    // fleet: render in worker threads when it is large.
+    const results = host ? renderRepo(await loadRepo(reader), host) : (await renderFleet(reader)).outcomes;
+    const report = buildValidationReport(results);
     io.out(
-      args.strings.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportText(report, repo.label),
+      args.strings.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportText(report, reader.label),
     );
     return report.valid ? 0 : 1;
   },
