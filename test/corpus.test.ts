@@ -16,6 +16,8 @@ interface CorpusCase {
   expect: {
     exit: number;
     stderr?: string;
+    /** Codes that must not be reported (follow-up noise of the real problem). */
+    absent?: string[];
     issues?: { severity?: 'error' | 'warning'; file: string; line?: number; code: string; message: string }[];
   };
 }

@@ -1,5 +1,5 @@
 import { composeHost } from '../desired/compose-host.js';
-import { locateSetting } from '../desired/desired-host.js';
+import { type DesiredHost, locateSetting } from '../desired/desired-host.js';
 import type { LoadedRepo } from '../desired/load-repo.js';
 import type { Issue } from '../issues.js';
 import { validateRenderedDataplane } from '../validate/dataplane.js';
@@ -58,17 +58,23 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
 
   const kumaDp = buildKumaDpCommand(host);
   issues.push(...lintKumaDp(host, kumaDp));
-  issues.push(
-    ...checkSafety({
-      host,
-      tproxy: tproxy.config,
-      locateTproxy: tproxy.locate,
-      dataplane: validated.dataplane ? { ...validated.dataplane, file: template.path } : undefined,
-      kumaDp,
-    }),
-  );
-  const rules = computeHostRules(host, tproxy.config);
+  // With a broken tproxy config the effective config is partly defaults: checks and rules built on it would only
+  // add misleading follow-up errors to the one that matters.
+  const tproxyBroken = tproxy.issues.some((i) => i.severity === 'error');
+  if (!tproxyBroken) {
+    issues.push(
+      ...checkSafety({
+        host,
+        tproxy: tproxy.config,
+        locateTproxy: tproxy.locate,
+        dataplane: validated.dataplane ? { ...validated.dataplane, file: template.path } : undefined,
+        kumaDp,
+      }),
+    );
+  }
+  const rules = tproxyBroken ? { rules: undefined, issues: [] } : computeHostRules(host, tproxy.config);
   issues.push(...rules.issues);
+  fillSettingLines(host, issues);
   return result({
     name: host.name,
     kumaVersion: formatKumaVersion(host.kumaVersion),
@@ -87,4 +93,20 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
     kumaDp,
     rules: rules.rules,
   });
+}
+
+/** Issues about a host's settings that name a YAML path but no line (e.g. a var): find the line in the layers. */
+function fillSettingLines(host: DesiredHost, issues: Issue[]): void {
+  for (const issue of issues) {
+    if (issue.line !== undefined || !issue.path || !host.layers.some((l) => l.file === issue.file)) continue;
+    // Var names may contain dots themselves: `dataplane.vars.net.addr` is the var `net.addr`.
+    const vars = 'dataplane.vars.';
+    const path = issue.path.startsWith(vars)
+      ? ['dataplane', 'vars', issue.path.slice(vars.length)]
+      : issue.path.split('.');
+    for (let n = path.length; n > 0 && issue.line === undefined; n--) {
+      const at = locateSetting(host, path.slice(0, n));
+      if (at.file === issue.file && at.line !== undefined) issue.line = at.line;
+    }
+  }
 }

@@ -30,6 +30,8 @@ export function checkDataplaneAgainstTproxy({ host, tproxy, locateTproxy, datapl
       error({
         code: 'safety.no-transparent-proxying',
         ...dp,
+        // No such block to point at: point at networking (the address line is in it).
+        line: dataplane.address?.line,
         path: 'networking.transparentProxying',
         message:
           'the Dataplane has no networking.transparentProxying, so the control plane will not set up the redirect listeners',
