@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { CommandRunner } from '../system/command-runner.js';
+import { askReadyInNetns } from './netns-ready-probe.js';
 import type { ReadyCheck } from './readiness-gate.js';
 
 /**
  * kuma-dp's readiness endpoint, `GET /ready` (REFERENCE §4.3): 200 is ready, anything else (503 NOT_READY,
  * TERMINATING, `envoy not ready`) or no answer is not. The address is loopback in kuma-dp's own network namespace,
- * so with a namespace configured the request is made from inside it, by a node one-liner run through the runner.
+ * so with a namespace configured the request is made from inside it (netns-ready-probe.ts).
  */
 export interface ReadyTarget {
   /** 127.0.0.1, or ::1 for an IPv6 Dataplane address. */
@@ -31,25 +32,9 @@ export async function askReady(target: ReadyTarget, options: ReadyProbeOptions =
   const timeoutMs = options.requestTimeoutMs ?? 1_000;
   const runner = options.runner;
   if (runner?.netns === undefined) return getReady(target, timeoutMs);
-  const argv = [process.execPath, '-e', IN_NETNS_SCRIPT, target.address, String(target.port), String(timeoutMs)];
-  try {
-    const { stdout } = await runner.run(argv, { timeoutMs: timeoutMs + 10_000 });
-    return JSON.parse(stdout) as ReadyAnswer;
-  } catch (error) {
-    // The namespace may be gone or the probe may not start: not ready, and say why.
-    return { error: (error as Error).message };
-  }
+  // The namespace may be gone or the probe may not start: that answers "not ready", with the reason.
+  return askReadyInNetns(runner.netns, target, timeoutMs);
 }
-
-// Same request as getReady() below, for `ip netns exec`: argv is address, port, timeout; prints one JSON Answer.
-const IN_NETNS_SCRIPT = `const [host, port, timeout] = process.argv.slice(1);
-const out = (a) => process.stdout.write(JSON.stringify(a));
-const req = require('node:http').get({ host, port: Number(port), path: '/ready', agent: false, timeout: Number(timeout) }, (res) => {
-  let body = '';
-  res.setEncoding('utf8').on('data', (d) => { body += d; }).on('end', () => out({ status: res.statusCode, body }));
-});
-req.on('timeout', () => req.destroy(new Error('no answer within ' + timeout + ' ms')));
-req.on('error', (e) => out({ error: e.message }));`;
 
 export function httpReadyProbe(target: ReadyTarget, options: ReadyProbeOptions = {}): () => Promise<ReadyCheck> {
   const url = `http://${target.address.includes(':') ? `[${target.address}]` : target.address}:${target.port}/ready`;
