@@ -2,7 +2,7 @@ import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } fr
 import { dirname } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
 import { formatSave } from '../iptables/format-save.js';
-import { detectIptablesBackend, type IptablesBackend } from '../live/iptables-backend.js';
+import type { IptablesBackend } from '../live/iptables-backend.js';
 import type { NetworkFacts } from '../live/read-facts.js';
 import { readLive } from '../live/read-live-state.js';
 import { readReady } from '../live/read-ready.js';
@@ -119,9 +119,6 @@ export function realHostPorts(o: {
     },
   };
 }
-
-/** Detect once per reconcile: the backend does not change between two reads of the same run. */
-export const detectBackend = (runner: CommandRunner) => detectIptablesBackend(runner);
 
 function writeAtomically(path: string, content: string, mode: number, uid: number, gid: number): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });

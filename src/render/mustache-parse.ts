@@ -85,7 +85,23 @@ export function goQuote(s: string): string {
 export const lineAtOffset = (source: string, offset: number): number => source.slice(0, offset).split('\n').length;
 
 /** Parse like hoisie's ParseString; on success the template renders as kuma-dp would. */
+/**
+ * Parsed templates by text: a fleet renders a handful of templates thousands of times, and a parse result is never
+ * modified after it is built, so it can be shared.
+ */
+const parsed = new Map<string, MustacheParseResult>();
+
 export function parseTemplate(source: string): MustacheParseResult {
+  let result = parsed.get(source);
+  if (result === undefined) {
+    if (parsed.size >= 256) parsed.clear();
+    result = parseTemplateUncached(source);
+    parsed.set(source, result);
+  }
+  return result;
+}
+
+function parseTemplateUncached(source: string): MustacheParseResult {
   const st = { data: source, otag: '{{', ctag: '}}', p: 0, curline: 1 };
   const partials: string[] = [];
   let partialError: MustacheParseError | null = null;

@@ -1,26 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
-import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
-import type { BuiltRuleSet, TableName } from '../../src/tproxy/rules/built-rules.js';
+import type { TproxyConfig } from '../../src/tproxy/config-types.js';
 import { parseIpExclusion, parseUidExclusion } from '../../src/tproxy/rules/exclusions.js';
-import { formatRule } from '../../src/tproxy/rules/format-restore.js';
-import type { HostFacts } from '../../src/tproxy/rules/host-facts.js';
-import { parseKumaVersion } from '../../src/versions.js';
 import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
-
-/** Comments off unless a test is about them, so expected lines stay readable. */
-function build(edit: (c: TproxyConfig) => void = () => {}, facts: HostFacts = {}, version = '2.14.3'): BuiltRuleSet[] {
-  const c = defaultTproxyConfig();
-  c.comments.disabled = true;
-  edit(c);
-  return buildRuleSets(parseKumaVersion(version), c, facts, '5678');
-}
-const lines = (set: BuiltRuleSet | undefined, table: TableName, chain?: string): string[] =>
-  (set?.tables.find((t) => t.name === table)?.rules ?? [])
-    .filter((r) => chain === undefined || r.chain === chain)
-    .map((r) => formatRule(r));
-const tableNames = (set: BuiltRuleSet | undefined) => set?.tables.map((t) => t.name);
+import { build, lines, tableNames } from './rules-helpers.js';
 
 describe('ports and directions', () => {
   it('includePorts replace the excludePorts and the catch-all rules', () => {
