@@ -3,59 +3,14 @@
  * re-implemented so a rendered Dataplane is judged the way kuma-dp judges it.
  */
 
+import { parseIp } from '../net/ip-address.js';
+
 /** 16 bytes, IPv4 in its IPv4-mapped form like Go's net.IP, so `127.0.0.1` equals `::ffff:127.0.0.1`. */
 export type IpBytes = readonly number[];
 
-const V4_PART = /^(0|[1-9]\d{0,2})$/;
-
-/** Go 1.17+ net.ParseIP for dotted IPv4: exactly four decimal parts, 0-255, no leading zeros. */
-function parseIPv4(s: string): number[] | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!V4_PART.test(p) || Number(p) > 255) return undefined;
-    out.push(Number(p));
-  }
-  return out;
-}
-
-/** Go net.ParseIP for IPv6: one `::` at most, 1-4 hex digits per group, optional trailing IPv4, no zone. */
-function parseIPv6(s: string): number[] | undefined {
-  const halves = s.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (text: string): number[] | undefined => {
-    if (text === '') return [];
-    const out: number[] = [];
-    const parts = text.split(':');
-    for (const [i, p] of parts.entries()) {
-      if (i === parts.length - 1 && p.includes('.')) {
-        const v4 = parseIPv4(p);
-        if (!v4) return undefined;
-        out.push(v4[0]! * 256 + v4[1]!, v4[2]! * 256 + v4[3]!);
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) {
-        out.push(Number.parseInt(p, 16));
-      } else {
-        return undefined;
-      }
-    }
-    return out;
-  };
-  const head = groups(halves[0]!);
-  const tail = halves.length === 2 ? groups(halves[1]!) : [];
-  if (!head || !tail) return undefined;
-  // A trailing IPv4 is only allowed at the very end, never before a `::`.
-  if (halves.length === 2 && halves[0]!.includes('.')) return undefined;
-  const filled = halves.length === 2 ? 8 - head.length - tail.length : 0;
-  if (halves.length === 2 ? filled < 1 : head.length !== 8) return undefined;
-  const words = [...head, ...Array<number>(filled).fill(0), ...tail];
-  return words.flatMap((w) => [w >> 8, w & 0xff]);
-}
-
+/** Go net.ParseIP: the one implementation in net/ip-address.ts, shared with the rule generator. */
 export function parseIP(s: string): IpBytes | undefined {
-  if (s.includes(':')) return parseIPv6(s);
-  const v4 = parseIPv4(s);
-  return v4 ? [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...v4] : undefined;
+  return parseIp(s)?.bytes;
 }
 
 /** govalidator.IsIP, i.e. `net.ParseIP(s) != nil`. */

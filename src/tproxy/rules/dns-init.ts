@@ -1,7 +1,7 @@
+import { familyOf, formatIp, isLoopback, parseIp } from '../../net/ip-address.js';
 import type { TproxyConfig } from '../config-types.js';
 import type { Family } from './built-rules.js';
 import type { ResolvedHostFacts } from './host-facts.js';
-import { familyOf, formatIp, isLoopback, parseIp } from './ip-address.js';
 
 /** `DNS.Initialize` for one family (REFERENCE §1.6). */
 export interface DnsPlan {

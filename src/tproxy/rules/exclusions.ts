@@ -1,7 +1,7 @@
 import { KumaGitopsError } from '../../errors.js';
+import { familyOf, parseCidr, parseIp } from '../../net/ip-address.js';
 import { parseUidExclusion as parseUidEntry } from '../uid-exclusions.js';
 import type { Family } from './built-rules.js';
-import { familyOf, parseCidr, parseIp } from './ip-address.js';
 
 /**
  * `excludePortsForUIDs` and `excludePortsForIPs` entries (REFERENCE §1.3), parsed the way kumactl does and

@@ -1,6 +1,6 @@
 import { KumaGitopsError } from '../../errors.js';
+import { familyOf, parseCidr } from '../../net/ip-address.js';
 import type { Family } from './built-rules.js';
-import { familyOf, parseCidr } from './ip-address.js';
 
 export interface VnetNetwork {
   iface: string;
