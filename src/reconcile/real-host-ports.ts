@@ -5,7 +5,6 @@ import { formatSave } from '../iptables/format-save.js';
 import type { IptablesBackend } from '../live/iptables-backend.js';
 import type { NetworkFacts } from '../live/read-facts.js';
 import { readLive } from '../live/read-live-state.js';
-import { readReady } from '../live/read-ready.js';
 import { readUserDb } from '../live/users.js';
 import { applyRules, removeOwned, restoreOwned } from '../rules-apply/apply-rules.js';
 import { type RulesBackend, rulesBackend } from '../rules-apply/backend.js';
@@ -13,6 +12,7 @@ import { extractOwned } from '../rules-apply/owned-state.js';
 import { type RulesSnapshot, snapshotFromSave } from '../rules-apply/snapshot.js';
 import { stopTimeoutMs } from '../supervisor/drain-time.js';
 import { waitUntilReady } from '../supervisor/readiness-gate.js';
+import { httpReadyProbe } from '../supervisor/ready-probe.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import type { Family } from '../tproxy/rules/built-rules.js';
@@ -84,7 +84,8 @@ export function realHostPorts(o: {
       await supervisor.stop({ timeoutMs: stopTimeoutMs(target.kumaDp.argv, target.kumaDp.env) });
     },
     async waitReady(timeoutMs) {
-      await waitUntilReady(async () => (await readReady(runner, target.kumaDp.readiness)).ready, {
+      // The probe reports the status text, so a timeout says what kuma-dp last answered.
+      await waitUntilReady(httpReadyProbe(target.kumaDp.readiness, { runner }), {
         timeoutMs,
         isAlive: async () => (await supervisor.status()) !== undefined,
         subject: `kuma-dp on ${target.host}`,
