@@ -1,4 +1,3 @@
-import pino from 'pino';
 import type { CommandIo } from './command.js';
 
 export type ReconcileLog = (event: string, data?: Record<string, unknown>) => void;
@@ -7,8 +6,10 @@ export type ReconcileLog = (event: string, data?: Record<string, unknown>) => vo
  * The timeline of a reconcile: readable lines on stderr for people (`HH:MM:SS.mmm event detail`), or pino JSON
  * lines on stderr with `--output json` (stdout stays the machine-readable result).
  */
-export function reconcileLog(io: CommandIo, json: boolean, host: string): ReconcileLog {
+export async function reconcileLog(io: CommandIo, json: boolean, host: string): Promise<ReconcileLog> {
   if (json) {
+    // Loaded only for JSON output: pino costs start-up time that the text timeline does not need.
+    const { default: pino } = await import('pino');
     const logger = pino({ base: { host } }, pino.destination(2));
     return (event, data) => logger.info(data ?? {}, event);
   }

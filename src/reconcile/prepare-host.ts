@@ -8,7 +8,6 @@ import { composeHostFacts, readNetworkFacts } from '../live/read-facts.js';
 import { readUserDb } from '../live/users.js';
 import { renderRepo } from '../render/render-repo.js';
 import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
-import { createSystemdSupervisor } from '../supervisor/systemd-supervisor.js';
 import { createCommandRunner } from '../system/execa-runner.js';
 import { buildHostTarget } from './build-target.js';
 import type { HostPorts } from './host-ports.js';
@@ -66,7 +65,7 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
   }
   const supervisor =
     o.supervisor === 'systemd'
-      ? createSystemdSupervisor({ host: o.host, runner })
+      ? (await import('../supervisor/systemd-supervisor.js')).createSystemdSupervisor({ host: o.host, runner })
       : createProcessSupervisor({ host: o.host, stateDir: o.stateDir, netns: o.netns });
   return { target, ports: realHostPorts({ runner, supervisor, target, backend, network, log: o.log }) };
 }

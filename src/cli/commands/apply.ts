@@ -38,7 +38,7 @@ export const applyCommand: Command = {
         `kuma-gitops apply: --ready-timeout must be a positive number of seconds, not '${args.strings['ready-timeout']}'`,
       );
     const json = args.strings.output === 'json';
-    const log = reconcileLog(io, json, host);
+    const log = await reconcileLog(io, json, host);
     const stateDir = args.strings['state-dir']!;
     const { target, ports } = await prepareHost({
       repo: args.strings.repo!,

@@ -21,7 +21,7 @@ export const planCommand: Command = {
   async run(args, io) {
     const host = args.strings.host!;
     const json = args.strings.output === 'json';
-    const log = reconcileLog(io, json, host);
+    const log = await reconcileLog(io, json, host);
     const { target, ports } = await prepareHost({
       repo: args.strings.repo!,
       host,
