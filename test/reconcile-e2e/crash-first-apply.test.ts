@@ -43,7 +43,9 @@ const CASES: Case[] = [
     failpoint: 'after:start-kuma-dp',
     journaled: ['write-file', 'write-file', 'start-kuma-dp'],
     between: async (h) => {
-      // kuma-dp was started (detached: it outlives the killed apply), no redirect yet.
+      // kuma-dp was started (detached: it outlives the killed apply), no redirect yet. The apply was killed right
+      // after spawning `runuser`, which may not have forked kuma-dp itself yet: give it a moment to appear.
+      for (let i = 0; i < 30 && h.kumaDpProcesses().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       expect(h.kumaDpProcesses()).toHaveLength(1);
       await noRules(h);
     },
