@@ -6,6 +6,7 @@ import {
   type CandidateProbe,
   type IptablesCommands,
   probeCandidate,
+  probeOptionalModules,
 } from './iptables-executables.js';
 import { IptablesNoneError } from './live-errors.js';
 
@@ -37,7 +38,7 @@ export function chooseBackend(nft: CandidateProbe, legacy: CandidateProbe): Back
   if (!nft.ok && !legacy.ok) return { ok: false, reasons: { nft: nft.reason, legacy: legacy.reason } };
   if (!nft.ok) return { ok: true, chosen: legacy as Extract<CandidateProbe, { ok: true }>, warnings: [] };
   if (!legacy.ok) return { ok: true, chosen: nft, warnings: [] };
-  const [n, l] = [nft.functionality, legacy.functionality];
+  const [n, l] = [nft.facts, legacy.facts];
   if (n.existingRules && l.existingRules) {
     if (n.dockerOutputChain === l.dockerOutputChain) {
       return { ok: true, chosen: nft, warnings: [CONFLICTING_MODES_WARNING] };
@@ -62,11 +63,14 @@ export async function detectIptablesBackend(runner: CommandRunner): Promise<Ipta
   if (!decision.ok) throw new IptablesNoneError(decision.reasons, runner.netns);
   const { chosen, warnings } = decision;
   // IPv6 always follows the IPv4 mode; only the minimal checks decide whether it is usable.
-  const v6 = await probeCandidate(runner, 'ipv6', chosen.mode, false);
+  const [v6, modules] = await Promise.all([
+    probeCandidate(runner, 'ipv6', chosen.mode, false),
+    probeOptionalModules(runner, chosen.commands.iptables),
+  ]);
   return {
     backend: chosen.mode,
     commands: v6.ok ? { ipv4: chosen.commands, ipv6: v6.commands } : { ipv4: chosen.commands },
-    functionality: chosen.functionality,
+    functionality: { modules, ...chosen.facts },
     warnings,
     ...(v6.ok ? {} : { ipv6Unusable: v6.reason }),
   };

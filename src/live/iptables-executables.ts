@@ -24,12 +24,16 @@ export interface BackendFunctionality {
   existingRules: boolean;
 }
 
+/** What decides between candidates: everything but the optional modules, which only the chosen set needs. */
+export type CandidateFacts = Omit<BackendFunctionality, 'modules'>;
+
 export type CandidateProbe =
-  | { ok: true; mode: BackendMode; commands: IptablesCommands; functionality: BackendFunctionality }
+  | { ok: true; mode: BackendMode; commands: IptablesCommands; facts: CandidateFacts }
   | { ok: false; mode: BackendMode; reason: string };
 
 const VERSION = /^ip6?tables[\w-]*? v(\d+(?:\.\d+)+)(?: \((.*?)\))?/m;
-const MODULES = ['owner', 'tcp', 'udp', 'comment', 'conntrack', 'multiport'] as const;
+const MINIMAL_MODULES = ['tcp', 'owner'] as const;
+const OPTIONAL_MODULES = ['udp', 'comment', 'conntrack', 'multiport'] as const;
 const TABLES = ['nat', 'raw', 'mangle'] as const;
 // Non-comment lines of an empty table (its built-in chain declarations); more means someone put rules there.
 const EMPTY_TABLE_LINES: Record<(typeof TABLES)[number], number> = { nat: 4, raw: 2, mangle: 5 };
@@ -90,10 +94,10 @@ export const contentLineCount = (save: string): number =>
   }).length;
 
 /**
- * Finds and checks one candidate set; `full` false runs only the minimal checks (enough for IPv6, whose
- * functionality kumactl does not use). The probes run inside the runner's network namespace. NOTE: like kumactl,
- * `iptables-legacy-save -t X` loads the legacy table X into the kernel and so leaves an empty legacy table behind
- * (REFERENCE §8.14); this is the only trace reading leaves, and kumactl leaves the same one.
+ * Finds one candidate set and runs kumactl's minimal checks on it; `full` false reads only the nat table (enough for
+ * IPv6, whose functionality kumactl does not use). The probes run inside the runner's network namespace. NOTE: like
+ * kumactl, `iptables-legacy-save -t X` loads the legacy table X into the kernel and so leaves an empty legacy table
+ * behind (REFERENCE §8.14); this is the only trace reading leaves, and kumactl leaves the same one.
  */
 export async function probeCandidate(
   runner: CommandRunner,
@@ -109,27 +113,44 @@ export async function probeCandidate(
     return { ok: false, mode, reason: `no ${mode} ${missing} found` };
   }
   const tables: readonly (typeof TABLES)[number][] = full ? TABLES : ['nat'];
-  const modules: readonly (typeof MODULES)[number][] = full ? MODULES : ['tcp', 'owner'];
-  const [tableRuns, moduleRuns] = await Promise.all([
+  const [tableRuns, minimal] = await Promise.all([
     Promise.all(tables.map((t) => succeeds(runner, [save, '-t', t]))),
-    Promise.all(modules.map((m) => succeeds(runner, [iptables, '-m', m, '-h']))),
+    probeModules(runner, iptables, MINIMAL_MODULES),
   ]);
   const tableSaves = new Map(tables.map((t, i) => [t, tableRuns[i]!]));
-  const moduleOk = new Map(modules.map((m, i) => [m, moduleRuns[i]!.ok]));
   if (tableSaves.get('nat')?.ok !== true) {
     return { ok: false, mode, reason: 'unmet minimal requirements: missing table "nat"' };
   }
-  for (const m of ['tcp', 'owner'] as const) {
-    if (moduleOk.get(m) !== true)
-      return { ok: false, mode, reason: `unmet minimal requirements: missing module "${m}"` };
+  for (const m of MINIMAL_MODULES) {
+    if (!minimal[m]) return { ok: false, mode, reason: `unmet minimal requirements: missing module "${m}"` };
   }
-  const functionality: BackendFunctionality = {
-    modules: Object.fromEntries(MODULES.map((m) => [m, moduleOk.get(m) === true])) as BackendFunctionality['modules'],
+  const facts: CandidateFacts = {
     tables: Object.fromEntries(
       TABLES.map((t) => [t, tableSaves.get(t)?.ok === true]),
     ) as BackendFunctionality['tables'],
     dockerOutputChain: DOCKER_OUTPUT.test(tableSaves.get('nat')?.stdout ?? ''),
     existingRules: [...tableSaves].some(([t, r]) => r.ok && contentLineCount(r.stdout) > EMPTY_TABLE_LINES[t]),
   };
-  return { ok: true, mode, commands: { iptables, save, restore }, functionality };
+  return { ok: true, mode, commands: { iptables, save, restore }, facts };
+}
+
+/**
+ * The modules kumactl records for the rule generator (`-m X -h` exits 0). kumactl asks both candidate sets; the
+ * answer only matters for the chosen one, so we ask it alone, after the choice: same result, four processes fewer
+ * per candidate. tcp and owner passed the minimal checks already.
+ */
+export async function probeOptionalModules(
+  runner: CommandRunner,
+  iptables: string,
+): Promise<BackendFunctionality['modules']> {
+  return { tcp: true, owner: true, ...(await probeModules(runner, iptables, OPTIONAL_MODULES)) };
+}
+
+async function probeModules<M extends string>(
+  runner: CommandRunner,
+  iptables: string,
+  modules: readonly M[],
+): Promise<Record<M, boolean>> {
+  const runs = await Promise.all(modules.map((m) => succeeds(runner, [iptables, '-m', m, '-h'])));
+  return Object.fromEntries(modules.map((m, i) => [m, runs[i]!.ok])) as Record<M, boolean>;
 }

@@ -1,6 +1,7 @@
 import type { CommandRunner } from '../system/command-runner.js';
 import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 import type { IptablesBackend } from './iptables-backend.js';
+import { readNamespaceFiles } from './namespace-files.js';
 import { type UserDb, usersByName } from './users.js';
 
 /**
@@ -17,7 +18,7 @@ export interface LinkInfo {
 const LINK_LINE = /^(\d+):\s+([^:\s@]+)(?:@[^:\s]+)?:\s+<([^>]*)>/;
 const INET6 = /\binet6\s+([0-9a-fA-F:.]+)\/\d+/;
 
-/** `ip -o link show`, in the kernel's index order. */
+/** The link lines of `ip addr show` (or `ip -o link show`), in the kernel's index order. */
 export function parseLinks(text: string): LinkInfo[] {
   const links: LinkInfo[] = [];
   for (const line of text.split('\n')) {
@@ -54,11 +55,6 @@ export function hasNonLoopbackIpv6(ipAddrShow: string): boolean {
   });
 }
 
-async function output(runner: CommandRunner, argv: string[]): Promise<string | undefined> {
-  const result = await runner.run(argv, { allowFailure: true, timeoutMs: 10_000 }).catch(() => undefined);
-  return result?.exitCode === 0 ? result.stdout : undefined;
-}
-
 /** What the network namespace shows, independent of iptables: read while the backend is being detected. */
 export interface NetworkFacts {
   loopbackInterface: string;
@@ -67,19 +63,21 @@ export interface NetworkFacts {
   ipv6Capable: boolean;
 }
 
+const RESOLV_CONF = '/etc/resolv.conf';
+// Adding `::6` to `lo` fails when IPv6 is disabled on `lo`; /proc/sys/net is per namespace.
+const LO_DISABLE_IPV6 = '/proc/sys/net/ipv6/conf/lo/disable_ipv6';
+
+/** Two reads: `ip addr show` (links with their flags, and their addresses) and the two files. */
 export async function readNetworkFacts(runner: CommandRunner): Promise<NetworkFacts> {
-  const [links, resolvConf, addresses, loDisableIpv6] = await Promise.all([
-    output(runner, ['ip', '-o', 'link', 'show']),
-    // Through the runner: `ip netns exec NS` bind-mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf.
-    output(runner, ['cat', '/etc/resolv.conf']),
-    output(runner, ['ip', '-6', '-o', 'addr', 'show']),
-    // Adding `::6` to `lo` fails when IPv6 is disabled on `lo`; /proc/sys/net is per namespace.
-    output(runner, ['cat', '/proc/sys/net/ipv6/conf/lo/disable_ipv6']),
+  const [addr, files] = await Promise.all([
+    runner.run(['ip', 'addr', 'show'], { allowFailure: true, timeoutMs: 10_000 }).catch(() => undefined),
+    readNamespaceFiles(runner, [RESOLV_CONF, LO_DISABLE_IPV6]),
   ]);
+  const listing = addr?.exitCode === 0 ? addr.stdout : '';
   return {
-    loopbackInterface: loopbackName(parseLinks(links ?? '')),
-    dnsServers: parseNameservers(resolvConf ?? ''),
-    ipv6Capable: hasNonLoopbackIpv6(addresses ?? '') && loDisableIpv6?.trim() === '0',
+    loopbackInterface: loopbackName(parseLinks(listing)),
+    dnsServers: parseNameservers(files.get(RESOLV_CONF) ?? ''),
+    ipv6Capable: hasNonLoopbackIpv6(listing) && files.get(LO_DISABLE_IPV6)?.trim() === '0',
   };
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONFLICTING_MODES_WARNING, chooseBackend, detectIptablesBackend } from '../../src/live/iptables-backend.js';
 import {
-  type BackendFunctionality,
+  type CandidateFacts,
   type CandidateProbe,
   contentLineCount,
   versionMode,
@@ -18,12 +18,11 @@ const works = (mode: 'nft' | 'legacy', rules: boolean, docker: boolean): Candida
   ok: true,
   mode,
   commands: { iptables: `iptables-${mode}`, save: `iptables-${mode}-save`, restore: `iptables-${mode}-restore` },
-  functionality: {
-    modules: { comment: true, conntrack: true, udp: true, owner: true, tcp: true, multiport: true },
+  facts: {
     tables: { nat: true, raw: true, mangle: true },
     dockerOutputChain: docker,
     existingRules: rules,
-  } satisfies BackendFunctionality,
+  } satisfies CandidateFacts,
 });
 const broken = (mode: 'nft' | 'legacy'): CandidateProbe => ({ ok: false, mode, reason: `no ${mode} iptables found` });
 const chosen = (d: ReturnType<typeof chooseBackend>) => (d.ok ? d.chosen.mode : 'none');
@@ -110,6 +109,36 @@ describe('kumactl decision table', () => {
     expect(asked).toBe(9); // 3 nft + 3 legacy for IPv4, 3 ip6tables-nft
     expect(await detectIptablesBackend(runner)).toEqual(first);
     expect(versions).toHaveLength(asked);
+  });
+
+  it('asks the optional modules of the chosen set only, and records what it lacks', async () => {
+    const asked: string[] = [];
+    const runner: CommandRunner = {
+      netns: undefined,
+      run: async (argv) => {
+        if (argv.includes('--version')) {
+          const mode = argv[0]!.includes('legacy') ? 'legacy' : 'nf_tables';
+          return { stdout: `${argv[0]} v1.8.9 (${mode})\n`, stderr: '', exitCode: 0 };
+        }
+        if (argv.includes('-m')) asked.push(`${argv[0]} ${argv[2]}`);
+        return { stdout: '', stderr: '', exitCode: argv.includes('conntrack') ? 2 : 0 };
+      },
+    };
+    const backend = await detectIptablesBackend(runner);
+    expect(backend.functionality.modules).toEqual({
+      tcp: true,
+      owner: true,
+      udp: true,
+      comment: true,
+      conntrack: false,
+      multiport: true,
+    });
+    expect(asked.sort()).toEqual(
+      [
+        ...['tcp', 'owner'].flatMap((m) => [`iptables-nft ${m}`, `iptables-legacy ${m}`, `ip6tables-nft ${m}`]),
+        ...['udp', 'comment', 'conntrack', 'multiport'].map((m) => `iptables-nft ${m}`),
+      ].sort(),
+    );
   });
 
   it('rejects a set whose minimal checks fail, naming what is missing', async () => {

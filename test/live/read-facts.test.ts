@@ -37,6 +37,24 @@ describe('parsing what ip and resolv.conf print', () => {
     expect(loopbackName([])).toBe('lo');
   });
 
+  it('reads links and IPv6 addresses from one multi-line `ip addr show`', () => {
+    const text = [
+      '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000',
+      '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+      '    inet 127.0.0.1/8 scope host lo',
+      '    inet6 ::1/128 scope host ',
+      '2: eth0@if2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000',
+      '    link/ether 96:6a:1d:30:11:f0 brd ff:ff:ff:ff:ff:ff link-netns peer',
+      '    inet 10.77.29.1/24 scope global eth0',
+    ].join('\n');
+    expect(parseLinks(text).map((l) => [l.index, l.name])).toEqual([
+      [1, 'lo'],
+      [2, 'eth0'],
+    ]);
+    expect(hasNonLoopbackIpv6(text)).toBe(false);
+    expect(hasNonLoopbackIpv6(`${text}\n    inet6 fe80::946a:1dff:fe30:11f0/64 scope link `)).toBe(true);
+  });
+
   it('keeps nameserver values in file order with duplicates, skipping comments and other keys', () => {
     const conf =
       '# generated\nsearch example.com\nnameserver 10.0.0.53\n;nameserver 9.9.9.9\n  nameserver   fd00::53  \nnameserver 10.0.0.53\nnameserver\noptions ndots:5\n';
