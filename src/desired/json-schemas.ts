@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { tproxyConfigFileSchema } from '../tproxy/config-schema.js';
 import { fleetFileSchema, groupFileSchema, hostFileSchema } from './schema.js';
 

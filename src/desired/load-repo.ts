@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { error, type Issue } from '../issues.js';
 import { parseYamlSource, type SourceFile, type YamlSource } from '../yaml/yaml-source.js';
 import { baseName, FLEET_FILE, isGroupFile, isHostFile, resolveRepoPath } from './repo-paths.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { error, type Issue } from '../issues.js';
 import { closest } from '../suggest.js';
 import type { YamlSource } from '../yaml/yaml-source.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The keys a zod object schema allows at `path`, for "did you mean" hints. */
 export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {

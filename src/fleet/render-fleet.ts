@@ -31,9 +31,15 @@ export async function renderFleet(
   const workers = options.workers ?? defaultWorkers();
   const files = await readAll(reader, options.hostFilter);
   const hostPaths = [...files.keys()].filter(isHostFile).sort();
+  // Next to this module in dist/ (tsc) and dist/bin/ (the bundle, where it is an entry point of its own). Under
+  // the test runner the sources are .ts and there is no compiled worker: render in-process. A build without its
+  // worker is a packaging bug, not a reason to fall back quietly.
   const workerUrl = new URL('./render-worker.js', import.meta.url);
-  // Under the test runner the sources are .ts and there is no compiled worker: render in-process.
-  if (workers < 2 || hostPaths.length < PARALLEL_FROM || !existsSync(fileURLToPath(workerUrl))) {
+  const fromSources = import.meta.url.endsWith('.ts');
+  if (!fromSources && !existsSync(fileURLToPath(workerUrl))) {
+    throw new Error(`kuma-gitops is installed without its render worker (${fileURLToPath(workerUrl)}): rebuild it`);
+  }
+  if (workers < 2 || hostPaths.length < PARALLEL_FROM || fromSources) {
     const repo = await loadRepo(memoryRepoReader(reader.label, files));
     const outcomes = renderHosts(repo, repo.hosts).map(toOutcome);
     markDuplicates(outcomes);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The tproxy config FILE as people write it, for editor completion and checks through a JSON Schema

@@ -1,5 +1,5 @@
 // Runs a built CLI command in this process and reports wall time and peak RSS to the file named by BENCH_OUT.
-// Usage: BENCH_OUT=f.json node test/bench/measure.mjs dist/cli.js <args...>
+// Usage: BENCH_OUT=f.json node test/bench/measure.mjs dist/bin/kuma-gitops.js <args...>
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';

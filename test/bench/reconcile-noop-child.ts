@@ -3,7 +3,7 @@
  * once (as `apply` does), then time repeated no-op reconciles of the already applied host with that same target and
  * ports (backend detected once and reused). Writes {ms (median), maxRssMb, code, samples, parts} to BENCH_OUT,
  * `parts` being the medians of the live read's slowest pieces, each timed alone, to show where the time goes.
- * Usage: BENCH_OUT=f.json tsx test/bench/reconcile-noop-child.ts REPO NETNS STATE_DIR [RUNS]
+ * Usage: BENCH_OUT=f.json tsx test/bench/reconcile-noop-child.ts REPO NETNS|- STATE_DIR [RUNS]
  */
 import { writeFileSync } from 'node:fs';
 import { detectIptablesBackend } from '../../src/live/iptables-backend.js';
@@ -14,7 +14,9 @@ import { prepareHost } from '../../src/reconcile/prepare-host.js';
 import { type ReconcileOptions, reconcileHost } from '../../src/reconcile/reconcile-host.js';
 import { createCommandRunner } from '../../src/system/execa-runner.js';
 
-const [repo, netns, stateDir, runsText = '30'] = process.argv.slice(2);
+const [repo, netnsArg, stateDir, runsText = '30'] = process.argv.slice(2);
+// '-': no --netns, the process itself runs in the host's namespace (as on a real host).
+const netns = netnsArg === '-' ? undefined : netnsArg;
 const log = () => undefined;
 const { target, ports } = await prepareHost({
   repo: repo!,

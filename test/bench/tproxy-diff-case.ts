@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchEnv } from './bench-env.js';
 import { BENCH_KUMACTL_FLAGS } from './tproxy-live.js';
 
 export function measureTproxyDiffInProcess(name: string, live: string, targetMs: number, targetMb: number) {
@@ -15,7 +16,7 @@ export function measureTproxyDiffInProcess(name: string, live: string, targetMs:
       process.execPath,
       ['--import', 'tsx', 'test/bench/tproxy-diff-child.ts', live, ...BENCH_KUMACTL_FLAGS],
       {
-        env: { ...process.env, BENCH_OUT: out },
+        env: benchEnv({ BENCH_OUT: out }),
         encoding: 'utf8',
       },
     );

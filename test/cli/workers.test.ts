@@ -7,7 +7,7 @@ import { generatedHosts } from '../support/fleet-generator.js';
 import { sampleRepoWith } from '../support/sample-repo.js';
 
 /** Large fleets render in worker threads (only from the built CLI): the result must not depend on the split. */
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../dist/bin/kuma-gitops.js', import.meta.url));
 const repo = sampleRepoWith();
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 

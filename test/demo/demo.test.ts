@@ -12,7 +12,11 @@ import { findLeftovers, parseDemoHeader } from './leftovers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const why =
-  process.getuid?.() !== 0 ? 'needs root' : existsSync(CLI) ? undefined : 'needs `npm run build` (dist/cli.js)';
+  process.getuid?.() !== 0
+    ? 'needs root'
+    : existsSync(CLI)
+      ? undefined
+      : 'needs `npm run build` (dist/bin/kuma-gitops.js)';
 
 interface Finished {
   code: number | null;

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createNetns, netnsUnavailableReason, removeLeftoverNetns } from '../support/netns.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = join(ROOT, 'dist/cli.js');
+export const CLI = join(ROOT, 'dist/bin/kuma-gitops.js');
 export const STANDIN = join(ROOT, 'test/standin/kuma-dp.mjs');
 export const PROBE = join(ROOT, 'test/standin/probe.mjs');
 export const HOST_NAME = 'example-server';
@@ -282,6 +282,11 @@ export interface CliOptions {
   wrapper?: string[];
   /** false: do not take the shared COORD lock (the xtables-lock test holds it exclusively). */
   coord?: boolean;
+  /**
+   * Run as on a real host: the CLI itself inside the host namespace (`ip netns exec`), without `--netns`, so it
+   * runs commands directly, reads files in-process and asks `/ready` in-process.
+   */
+  asOnHost?: boolean;
 }
 
 export interface E2eHost {
@@ -296,7 +301,7 @@ export interface E2eHost {
   /** Rewrites hosts/example-server.yaml from `options` (merged into the current ones). */
   setHost(update: HostOptions): Promise<void>;
   writeRepoFile(path: string, text: string): Promise<void>;
-  /** `node dist/cli.js <command> --repo --host --netns --state-dir <args>`, as root unless `user` is given. */
+  /** `node dist/bin/kuma-gitops.js <command> --repo --host --netns --state-dir <args>`, as root unless `user` is given. */
   cli(command: string, args?: string[], o?: CliOptions): Promise<Result>;
   apply(args?: string[], env?: Record<string, string>): Promise<Result>;
   plan(args?: string[]): Promise<Result>;
@@ -432,13 +437,17 @@ export async function createE2eHost(backend: Backend, options: HostOptions = {})
         repo,
         '--host',
         o.host ?? HOST_NAME,
-        '--netns',
-        host.name,
+        ...(o.asOnHost ? [] : ['--netns', host.name]),
         '--state-dir',
         stateDir,
         ...args,
       ];
-      const full = [...(o.wrapper ?? []), ...(o.user === undefined ? [] : ['runuser', '-u', o.user, '--']), ...argv];
+      const full = [
+        ...(o.wrapper ?? []),
+        ...(o.asOnHost ? ['ip', 'netns', 'exec', host.name] : []),
+        ...(o.user === undefined ? [] : ['runuser', '-u', o.user, '--']),
+        ...argv,
+      ];
       const run = () => exec(full, o.env ? { env: o.env } : {});
       return o.coord === false ? run() : withSharedCoord(run);
     },

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { createProcessSupervisor } from '../../src/supervisor/process-supervisor.js';
 import { SAMPLE_REPO } from './sample-repo.js';
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bin/kuma-gitops.js', import.meta.url));
 export const STANDIN_KUMA_DP = fileURLToPath(new URL('../standin/kuma-dp.mjs', import.meta.url));
 export const PROBE = fileURLToPath(new URL('../standin/probe.mjs', import.meta.url));
 export const HOST = 'example-server';
@@ -67,7 +67,7 @@ export interface Sandbox {
   writeHostFile(doc: HostDoc | string, host?: string): string;
   /** Writes tproxy/<name>.yaml (fleet.yaml is the one the sample fleet uses); returns the repo path. */
   writeTproxyFile(name: string, doc: object | string): string;
-  /** `node dist/cli.js <command> ...` with --repo, --netns, --state-dir and --host (example-server) added unless given. */
+  /** `node dist/bin/kuma-gitops.js <command> ...` with --repo, --netns, --state-dir and --host (example-server) added unless given. */
   cli(args: string[], options?: { timeoutMs?: number }): Promise<RunResult>;
   /** A command in the host namespace, as root or (runuser) as `user`. Never throws on a non-zero exit. */
   inHost(cmd: string[], options?: { user?: string; input?: string }): Promise<RunResult>;
