@@ -1,3 +1,5 @@
+import { extractOwned } from '../rules-apply/owned-state.js';
+import { foreignReferences } from '../rules-apply/transition-payload.js';
 import type { HostTarget } from './host-target.js';
 import type { LiveState } from './live-state.js';
 
@@ -29,6 +31,10 @@ export function checkPreconditions(target: HostTarget, live: LiveState): string[
     problems.push(
       `dataplane token file ${live.token.path} is not readable by user ${name}: chown/chmod it so kuma-dp can read it`,
     );
+  }
+  for (const [family, saved] of Object.entries(live.rules.families)) {
+    const to = target.rules.expected[family as keyof typeof target.rules.expected];
+    problems.push(...foreignReferences(extractOwned(saved, { recognize: to ? [to] : [] }), to));
   }
   return problems;
 }

@@ -5,7 +5,8 @@ import type { Family } from '../tproxy/rules/built-rules.js';
  * Failures of installing, updating or removing Kuma's rules. The code says what happened to the host, so a caller
  * can decide on rollback or fail-open without reading the message:
  * - `rules.payload-rejected`, `rules.prove-unavailable`, `rules.read-failed`, `rules.tool-missing`,
- *   `rules.changed-since-read`, `rules.lock-timeout`, `rules.apply-failed`: the host's rules are as they were before the call;
+ *   `rules.changed-since-read`, `rules.lock-timeout`, `rules.apply-failed`, `rules.foreign-reference`: the host's
+ *   rules are as they were before the call;
  * - `rules.rollback-failed`: a family is left changed (data.changed), and the caller must act;
  * - `rules.remove-failed`: fail-open removal left the families in data.failed as they were.
  */
@@ -19,7 +20,8 @@ export type RulesErrorCode =
   | 'rules.apply-failed'
   | 'rules.rollback-failed'
   | 'rules.remove-failed'
-  | 'rules.invalid-target';
+  | 'rules.invalid-target'
+  | 'rules.foreign-reference';
 
 export class RulesError extends KumaGitopsError {
   declare readonly code: RulesErrorCode;

@@ -1,8 +1,10 @@
 /**
  * The Kuma-owned part of a live ruleset, per table: our chains with their rules, and our rules in other chains with
  * where they sit among the foreign rules. Ownership follows the drift check (diff-rules.ts) and REFERENCE §3.5:
- * everything in a KUMA_MESH_* chain; elsewhere a rule with the kuma comment or a jump into one of our chains
- * (kumactl's comment-less installs), or a comment-less rule that the caller recognises as one of ours.
+ * everything in a KUMA_MESH_* chain; in a built-in chain a rule with the kuma comment or a jump into one of our
+ * chains (kumactl's comment-less installs), or a comment-less rule that the caller recognises as one of ours. In
+ * another tool's chain only a rule with the kuma comment is ours (kumactl never writes there): a comment-less jump
+ * into our chains there belongs to that tool, and is recorded so that nobody removes a chain it still uses.
  */
 import {
   BUILT_IN_CHAINS,
@@ -38,10 +40,18 @@ export interface OwnedHostChain {
   foreignCount: number;
 }
 
+/** A rule of another tool, in one of its own chains, that jumps into one of our chains. */
+export interface ForeignJump {
+  rule: SavedRule;
+  target: string;
+}
+
 export interface OwnedTable {
   name: string;
   chains: OwnedChain[];
   hostChains: OwnedHostChain[];
+  /** Not ours, never changed: a chain they jump to can be refilled but not removed. */
+  foreignJumps: ForeignJump[];
 }
 
 /** Only tables holding something of ours appear. */
@@ -77,16 +87,23 @@ function ownedTable(table: SavedTable, prefix: string, isOurs: (r: SavedRule) =>
     .filter((c) => isKumaChain(c.name, prefix))
     .map((c) => ({ name: c.name, rules: table.rules.filter((r) => r.chain === c.name) }));
   const hostChains: OwnedHostChain[] = [];
+  const foreignJumps: ForeignJump[] = [];
   for (const c of table.chains) {
     if (isKumaChain(c.name, prefix)) continue;
+    const builtIn = BUILT_IN_CHAINS.has(c.name);
     const host: OwnedHostChain = { name: c.name, rules: [], foreignCount: 0 };
     for (const rule of table.rules.filter((r) => r.chain === c.name)) {
-      if (isOurs(rule)) host.rules.push({ rule, foreignBefore: host.foreignCount });
-      else host.foreignCount++;
+      if (builtIn ? isOurs(rule) : hasKumaComment(rule)) {
+        host.rules.push({ rule, foreignBefore: host.foreignCount });
+        continue;
+      }
+      host.foreignCount++;
+      const target = ruleTarget(rule) ?? '';
+      if (isKumaChain(target, prefix)) foreignJumps.push({ rule, target });
     }
     if (host.rules.length > 0) hostChains.push(host);
   }
-  return { name: table.name, chains, hostChains };
+  return { name: table.name, chains, hostChains, foreignJumps };
 }
 
 function recognizedKeys(table: string, sets: readonly ExpectedRuleSet[]): Set<string> {

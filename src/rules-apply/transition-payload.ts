@@ -41,7 +41,7 @@ export function buildTransition(
   return names
     .map((name) =>
       tableTransition(
-        from.tables.find((t) => t.name === name) ?? { name, chains: [], hostChains: [] },
+        from.tables.find((t) => t.name === name) ?? { name, chains: [], hostChains: [], foreignJumps: [] },
         target.tables.find((t) => t.name === name) ?? { name, chains: [], rules: [] },
         prefix,
       ),
@@ -55,6 +55,7 @@ function tableTransition(from: OwnedTable, to: SavedTable<ExpectedRule>, prefix:
   const fromChains = new Map(from.chains.map((c) => [c.name, c.rules]));
   const write = toChains.filter((name) => !sameKeys(fromChains.get(name), rulesOf(name)));
   const drop = [...fromChains.keys()].filter((name) => !toChains.includes(name));
+  refuseForeignReferences(from, drop);
 
   const hostNames = new Set([
     ...from.hostChains.map((c) => c.name),
@@ -87,6 +88,39 @@ function tableTransition(from: OwnedTable, to: SavedTable<ExpectedRule>, prefix:
   }
   lines.push('COMMIT');
   return `${lines.join('\n')}\n`;
+}
+
+/** What stops `buildTransition(from, to)`: other tools' rules jumping into chains it would remove (for a refusal). */
+export function foreignReferences(from: OwnedRuleSet, to: ExpectedRuleSet | undefined): string[] {
+  const target = to ?? EMPTY_TARGET;
+  return from.tables.flatMap((t) => {
+    const keep = new Set(target.tables.find((x) => x.name === t.name)?.chains.map((c) => c.name) ?? []);
+    return foreignReferenceProblems(
+      t,
+      t.chains.map((c) => c.name).filter((name) => !keep.has(name)),
+    );
+  });
+}
+
+/**
+ * iptables cannot delete a chain another rule jumps to, and another tool's rule is not ours to delete (kumactl's
+ * cleanup would drop every line mentioning KUMA_MESH, REFERENCE §3.5): say which rule is in the way.
+ */
+function foreignReferenceProblems(from: OwnedTable, drop: readonly string[]): string[] {
+  return from.foreignJumps
+    .filter((j) => drop.includes(j.target))
+    .map(
+      (j) =>
+        `table ${from.name}: chain ${j.target} is to be removed, but another tool's rule "${j.rule.text}" jumps to it; ` +
+        `kuma-gitops does not change other tools' rules: remove that rule (iptables -t ${from.name} -D ${j.rule.text.slice(3)}), then apply again`,
+    );
+}
+
+function refuseForeignReferences(from: OwnedTable, drop: readonly string[]): void {
+  const problems = foreignReferenceProblems(from, drop);
+  if (problems.length > 0) {
+    throw new RulesError('rules.foreign-reference', problems.join('; '), { table: from.name, problems });
+  }
 }
 
 /** Our chains in `to`: every declared chain that is not built in; one without our prefix would never be found again. */

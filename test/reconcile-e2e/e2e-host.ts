@@ -231,7 +231,16 @@ export function rulesView(save: string): string {
     .join('');
 }
 
-const isOwnedLine = (line: string) => line.includes('KUMA_MESH') || line.includes('kuma/mesh/transparent/proxy');
+const BUILT_IN_RULE = /^-A (PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) /;
+/**
+ * Ours: the kuma comment, our chains and their rules, and jumps into them from built-in chains. A jump into our
+ * chains from another tool's chain is that tool's (kumactl never writes there).
+ */
+const isOwnedLine = (line: string) =>
+  line.includes('kuma/mesh/transparent/proxy') ||
+  line.startsWith(':KUMA_MESH') ||
+  line.startsWith('-A KUMA_MESH') ||
+  (BUILT_IN_RULE.test(line) && line.includes('KUMA_MESH'));
 
 /**
  * The foreign part of a ruleset per table: everything that is not Kuma's (chain declarations with policies, rules

@@ -32,12 +32,17 @@ COMMIT
 COMMIT
 `;
 
-/** A container started later: new chains, and rules appended to PREROUTING/OUTPUT, where our jumps sit too. */
+/**
+ * A container started later: new chains, rules appended to PREROUTING/OUTPUT, where our jumps sit too, and a tool
+ * that sends its own chain's traffic through ours (a jump into KUMA_MESH_OUTBOUND: its rule, not ours).
+ */
 const foreignAfter = (f: Family) => `*nat
 :DOCKER-INGRESS - [0:0]
+:MESH-USER - [0:0]
 -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
 -A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER-INGRESS
 -A DOCKER-INGRESS -j RETURN
+-A MESH-USER -p tcp -m tcp --dport 15999 -j KUMA_MESH_OUTBOUND
 -A DOCKER ! -i docker0 -p tcp -m tcp --dport 18080 -j DNAT --to-destination ${net(f, '172.17.0.2:80', '[fd00:17::2]:80')}
 COMMIT
 *filter
@@ -76,6 +81,7 @@ await describeE2e(
       for (const family of FAMILIES) await h.restore(family, foreignAfter(family));
       const after = await foreign(h);
       expect(after.ipv4.nat).toContain('-A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER-INGRESS');
+      expect(after.ipv6.nat).toContain('-A MESH-USER -p tcp -m tcp --dport 15999 -j KUMA_MESH_OUTBOUND');
 
       await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ outboundExcludePorts: [5432] }));
       await step('update', [], 0, after);

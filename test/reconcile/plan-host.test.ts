@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatSave } from '../../src/iptables/format-save.js';
+import { parseSave } from '../../src/iptables/parse-save.js';
 import type { HostTarget } from '../../src/reconcile/host-target.js';
 import type { LiveState } from '../../src/reconcile/live-state.js';
 import { planHost, planRemoval } from '../../src/reconcile/plan-host.js';
@@ -153,4 +155,27 @@ describe('checkPreconditions: refusals before anything changes', () => {
   });
 
   it('accepts a ready host', () => expect(checkPreconditions(target, liveInSync(target))).toEqual([]));
+
+  it('refuses to remove a chain of ours that another tool’s rule jumps to, naming the rule; a refill is fine', () => {
+    const live = liveInSync(target);
+    // Declarations go after `*nat`, rules before its COMMIT.
+    const withForeign = (extra: string[]) => {
+      const [decls, rules] = [extra.filter((l) => l.startsWith(':')), extra.filter((l) => l.startsWith('-A'))];
+      const text = formatSave(live.rules.families.ipv4!)
+        .replace('*nat\n', `*nat\n${decls.map((l) => `${l}\n`).join('')}`)
+        .replace(/(\*nat\n[^*]*?)COMMIT/, `$1${rules.map((l) => `${l}\n`).join('')}COMMIT`);
+      const ipv4 = parseSave(text);
+      return { ...live, rules: { ...live.rules, families: { ...live.rules.families, ipv4 } } };
+    };
+    // A chain of ours the target no longer has (an older revision's), used by another tool's chain.
+    const blocked = withForeign([':KUMA_MESH_OLD - [0:0]', ':MYTOOL - [0:0]', '-A MYTOOL -p tcp -j KUMA_MESH_OLD']);
+    expect(checkPreconditions(target, blocked)).toEqual([
+      'table nat: chain KUMA_MESH_OLD is to be removed, but another tool\'s rule "-A MYTOOL -p tcp -j KUMA_MESH_OLD" ' +
+        "jumps to it; kuma-gitops does not change other tools' rules: remove that rule " +
+        '(iptables -t nat -D MYTOOL -p tcp -j KUMA_MESH_OLD), then apply again',
+    ]);
+    // The same jump into a chain the target keeps is no problem: the chain is refilled, never removed.
+    const kept = withForeign([':MYTOOL - [0:0]', '-A MYTOOL -p tcp -j KUMA_MESH_OUTBOUND']);
+    expect(checkPreconditions(target, kept)).toEqual([]);
+  });
 });

@@ -54,6 +54,26 @@ describe('the Kuma-owned part of a live ruleset', () => {
     ]);
   });
 
+  it('leaves a comment-less jump into our chains in another tool’s chain to that tool, and records it', () => {
+    const owned = extractOwned(
+      parseSave(`*nat
+:OUTPUT ACCEPT [0:0]
+:MYTOOL - [0:0]
+:KUMA_MESH_OUTBOUND - [0:0]
+-A OUTPUT -p tcp -j KUMA_MESH_OUTBOUND
+-A MYTOOL -p tcp -m tcp --dport 8 -j ACCEPT
+-A MYTOOL -p tcp -j KUMA_MESH_OUTBOUND
+-A KUMA_MESH_OUTBOUND -j RETURN
+COMMIT
+`),
+    );
+    const nat = owned.tables[0]!;
+    expect(nat.hostChains.map((c) => c.name)).toEqual(['OUTPUT']);
+    expect(nat.foreignJumps.map((j) => [j.rule.text, j.target])).toEqual([
+      ['-A MYTOOL -p tcp -j KUMA_MESH_OUTBOUND', 'KUMA_MESH_OUTBOUND'],
+    ]);
+  });
+
   it('honours another chain prefix (redirect.namePrefix): then only commented rules are ours here', () => {
     const nat = extractOwned(live, { namePrefix: 'OTHER' }).tables[0]!;
     expect(nat.chains).toEqual([]);

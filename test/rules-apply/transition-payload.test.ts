@@ -8,8 +8,9 @@ import { diffRuleSets } from '../../src/iptables/diff-rules.js';
 import { formatSave } from '../../src/iptables/format-save.js';
 import type { ExpectedRuleSet, SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
+import type { RulesError } from '../../src/rules-apply/errors.js';
 import { EMPTY_OWNED, extractOwned } from '../../src/rules-apply/owned-state.js';
-import { buildTransition, EMPTY_TARGET } from '../../src/rules-apply/transition-payload.js';
+import { buildTransition, EMPTY_TARGET, foreignReferences } from '../../src/rules-apply/transition-payload.js';
 import type { Family } from '../../src/tproxy/rules/built-rules.js';
 import {
   everyTable,
@@ -37,6 +38,49 @@ describe('transition payloads, exact text', () => {
     for (const [id, scenario, family, live] of lives) {
       expect([id, buildTransition(extractOwned(live), goldenModel(scenario, family))]).toEqual([id, '']);
     }
+  });
+
+  it('refills a chain another tool jumps to without touching that rule, and refuses to remove it', () => {
+    const live = parseSave(`*nat
+:OUTPUT ACCEPT [0:0]
+:MYTOOL - [0:0]
+:KUMA_MESH_OUTBOUND - [0:0]
+-A OUTPUT -p tcp -m comment --comment "${C}/x" -j KUMA_MESH_OUTBOUND
+-A MYTOOL -p tcp -j KUMA_MESH_OUTBOUND
+-A KUMA_MESH_OUTBOUND -j RETURN
+COMMIT
+`);
+    const from = extractOwned(live);
+    const refill: ExpectedRuleSet = {
+      tables: [
+        {
+          name: 'nat',
+          chains: [
+            { name: 'OUTPUT', policy: 'ACCEPT' },
+            { name: 'KUMA_MESH_OUTBOUND', policy: '-' },
+          ],
+          rules: [
+            { ...live.tables[0]!.rules[0]!, placement: 'append' },
+            { ...live.tables[0]!.rules[2]!, args: ['-p', 'udp', '-j', 'RETURN'], placement: 'append' },
+          ],
+        },
+      ],
+    };
+    const payload = buildTransition(from, refill);
+    expect(payload).toContain(':KUMA_MESH_OUTBOUND - [0:0]\n-A KUMA_MESH_OUTBOUND -p udp -j RETURN');
+    expect(payload).not.toContain('MYTOOL');
+    expect(foreignReferences(from, refill)).toEqual([]);
+
+    const refusal = (() => {
+      try {
+        buildTransition(from, undefined);
+      } catch (e) {
+        return e as RulesError;
+      }
+    })();
+    expect(refusal?.code).toBe('rules.foreign-reference');
+    expect(refusal?.message).toContain('"-A MYTOOL -p tcp -j KUMA_MESH_OUTBOUND" jumps to it');
+    expect(foreignReferences(from, undefined)).toEqual([refusal?.message]);
   });
 
   it('nothing to nothing is the empty string', () => {
