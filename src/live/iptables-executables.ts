@@ -47,25 +47,37 @@ export function versionMode(output: string): BackendMode | undefined {
   return match[2] === 'nf_tables' ? 'nft' : 'legacy';
 }
 
-// `iptables-nft*` and `iptables-legacy*` never change what they are, so a runner asks their `--version` once; a
-// missing one is asked again (it may get installed), and plain `iptables` (update-alternatives) every time.
-const knownModes = new WeakMap<CommandRunner, Map<string, BackendMode>>();
+// What a binary reports does not change while it stays the same file, so a runner asks each file once. Inferred,
+// not from REFERENCE: names that resolve to one file report one mode (iptables 1.8 installs xtables-nft-multi and
+// xtables-legacy-multi, each answering for all its names), which turns nine `--version` calls into two. Without a
+// resolvable file, `iptables-nft*` / `iptables-legacy*` are cached by name (they never change what they are) and
+// plain `iptables` (update-alternatives) is asked every time. An answer without a mode is never cached.
+const knownModes = new WeakMap<CommandRunner, Map<string, Promise<BackendMode | undefined>>>();
 
 async function modeOf(runner: CommandRunner, program: string, cacheable: boolean): Promise<BackendMode | undefined> {
-  const cache = knownModes.get(runner) ?? new Map<string, BackendMode>();
+  const cache = knownModes.get(runner) ?? new Map<string, Promise<BackendMode | undefined>>();
   knownModes.set(runner, cache);
-  const cached = cacheable ? cache.get(program) : undefined;
+  const file = await runner.executableFile?.(program);
+  const key = file ?? (cacheable ? `name:${program}` : undefined);
+  const cached = key === undefined ? undefined : cache.get(key);
   if (cached !== undefined) return cached;
-  let mode: BackendMode | undefined;
+  const asked = askVersion(runner, program);
+  if (key !== undefined) {
+    cache.set(key, asked);
+    // Not installed or not understood: ask again next time.
+    if ((await asked) === undefined) cache.delete(key);
+  }
+  return asked;
+}
+
+async function askVersion(runner: CommandRunner, program: string): Promise<BackendMode | undefined> {
   try {
     // Which binary this is does not depend on the network namespace.
     const r = await runner.run([program, '--version'], { allowFailure: true, inNetns: false, timeoutMs: 10_000 });
-    mode = versionMode(`${r.stdout}\n${r.stderr}`);
+    return versionMode(`${r.stdout}\n${r.stderr}`);
   } catch {
     return undefined; // not installed
   }
-  if (cacheable && mode !== undefined) cache.set(program, mode);
-  return mode;
 }
 
 /** `iptables-nft` before plain `iptables`, keeping the first whose `--version` reports the wanted mode. */

@@ -25,4 +25,6 @@ export interface RunOptions {
 export interface CommandRunner {
   readonly netns: string | undefined;
   run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /** The file (symlinks resolved) that `run([program])` would execute, if the runner can tell; for caching. */
+  executableFile?(program: string): Promise<string | undefined>;
 }

@@ -1,3 +1,5 @@
+import { realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
 import { CommandFailedError, CommandNotFoundError } from './command-errors.js';
 import type { CommandResult, CommandRunner, RunOptions } from './command-runner.js';
@@ -36,7 +38,18 @@ export function createCommandRunner(options: CommandRunnerOptions = {}): Command
   return {
     netns,
     run: (argv, runOptions = {}) => runCommand(argv, runOptions, runOptions.inNetns === false ? undefined : netns),
+    executableFile,
   };
+}
+
+/** Where BASE_ENV's PATH finds `program` (the namespace does not change the file system), symlinks resolved. */
+async function executableFile(program: string): Promise<string | undefined> {
+  if (program.includes('/')) return realpath(program).catch(() => undefined);
+  for (const dir of BASE_ENV.PATH.split(':')) {
+    const file = await realpath(join(dir, program)).catch(() => undefined);
+    if (file !== undefined) return file;
+  }
+  return undefined;
 }
 
 async function runCommand(

@@ -111,6 +111,49 @@ describe('kumactl decision table', () => {
     expect(versions).toHaveLength(asked);
   });
 
+  it('asks --version once per file when the runner can resolve names to files (multi-call binaries)', async () => {
+    const versions: string[] = [];
+    const fileOf = (program: string) =>
+      program.includes('legacy') ? '/usr/sbin/xtables-legacy-multi' : '/usr/sbin/xtables-nft-multi';
+    const runner: CommandRunner = {
+      netns: undefined,
+      executableFile: async (program) => fileOf(program),
+      run: async (argv) => {
+        if (argv.includes('--version')) {
+          versions.push(argv[0]!);
+          const mode = argv[0]!.includes('legacy') ? 'legacy' : 'nf_tables';
+          return { stdout: `${argv[0]} v1.8.9 (${mode})\n`, stderr: '', exitCode: 0 };
+        }
+        return { stdout: '', stderr: '', exitCode: 0 };
+      },
+    };
+    const backend = await detectIptablesBackend(runner);
+    expect(backend.commands.ipv6?.save).toBe('ip6tables-nft-save');
+    expect(versions.map(fileOf).sort()).toEqual(['/usr/sbin/xtables-legacy-multi', '/usr/sbin/xtables-nft-multi']);
+  });
+
+  it('does not remember a --version it could not read: the next detection asks again', async () => {
+    let broken = true;
+    const asked: string[] = [];
+    const runner: CommandRunner = {
+      netns: undefined,
+      executableFile: async (program) => `/usr/sbin/${program}`,
+      run: async (argv) => {
+        if (argv.includes('--version')) {
+          asked.push(argv[0]!);
+          const mode = argv[0]!.includes('legacy') ? 'legacy' : 'nf_tables';
+          return { stdout: broken ? 'garbage\n' : `${argv[0]} v1.8.9 (${mode})\n`, stderr: '', exitCode: 0 };
+        }
+        return { stdout: '', stderr: '', exitCode: 0 };
+      },
+    };
+    await expect(detectIptablesBackend(runner)).rejects.toBeInstanceOf(IptablesNoneError);
+    const first = asked.length;
+    broken = false;
+    expect((await detectIptablesBackend(runner)).backend).toBe('nft');
+    expect(asked.length).toBeGreaterThan(first);
+  });
+
   it('asks the optional modules of the chosen set only, and records what it lacks', async () => {
     const asked: string[] = [];
     const runner: CommandRunner = {
