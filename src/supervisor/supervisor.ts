@@ -23,7 +23,7 @@ export interface Supervisor {
    * PATH/LANG environment; the agent's own environment is never passed on (stray KUMA_* vars override flags).
    */
   start(argv: readonly string[], env: Readonly<Record<string, string>>): Promise<SupervisedProcess>;
-  /** Ends the supervised process and everything it started; a no-op when nothing runs. */
+  /** Ends the supervised process and everything it started, for good (not restarted at boot); a no-op when nothing runs. */
   stop(options: StopOptions): Promise<void>;
   /** stop() then start() with the new command; `options` is for the stop (default: the supervisor's own). */
   restart(

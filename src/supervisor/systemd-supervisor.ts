@@ -72,10 +72,11 @@ export function createSystemdSupervisor(
       return mainPid('restart');
     },
     // systemd applies the unit's TimeoutStopSec (drain time + margin); timeoutMs bounds our wait for systemctl.
+    // Disabled too: a kuma-dp that a rollback or a removal stopped must not come back at the next boot.
     async stop({ timeoutMs }: StopOptions) {
-      // No unit file: nothing was ever started here (systemctl stop would fail with "not loaded").
+      // No unit file: nothing was ever started here (systemctl would fail with "not loaded").
       if (!(await exists(unitPath))) return;
-      await systemctl(['stop', unit], timeoutMs + SYSTEMCTL_MARGIN_MS);
+      await systemctl(['disable', '--now', unit], timeoutMs + SYSTEMCTL_MARGIN_MS);
     },
   };
 }

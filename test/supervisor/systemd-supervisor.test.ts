@@ -54,14 +54,14 @@ describe('systemd supervisor', () => {
     expect(await readFile(join(unitDir, UNIT), 'utf8')).toContain('\nTimeoutStopSec=75s\n');
   });
 
-  it('stop: systemctl stop when the unit exists, nothing when it was never installed', async () => {
+  it('stop: systemctl disable --now when the unit exists (no restart at boot), nothing when never installed', async () => {
     const { sup, commands, runner } = await setup();
     await sup.stop({ timeoutMs: 45_000 });
     expect(commands()).toEqual([]);
     await sup.start(GUIDE_ARGV, {});
     runner.commands.length = 0;
     await sup.stop({ timeoutMs: 45_000 });
-    expect(commands()).toEqual([`systemctl stop ${UNIT}`]);
+    expect(commands()).toEqual([`systemctl disable --now ${UNIT}`]);
     expect(runner.commands[0]!.options).toEqual({ inNetns: false, timeoutMs: 60_000 });
   });
 
