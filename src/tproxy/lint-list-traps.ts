@@ -4,7 +4,7 @@ import type { TproxyConfig } from './config-types.js';
 import { locate, locateItem, type SourceTree } from './source-locator.js';
 import { hasUidAboveUint16, parseUidExclusion, UID_ERROR_PREFIX, uidRangeHint } from './uid-exclusions.js';
 
-/** Traps in list settings: UID exclusions and virtual networks (REFERENCE §8 items 8, 9 and 10). */
+/** Traps in list settings: UID exclusions and virtual networks (REFERENCE §8 items 8, 9 and 10, and a /0 network). */
 export function lintListTraps(config: TproxyConfig, trees: readonly SourceTree[]): Issue[] {
   const issues: Issue[] = [];
   const where = (path: string, index: number) => {
@@ -49,6 +49,18 @@ export function lintListTraps(config: TproxyConfig, trees: readonly SourceTree[]
   const parsed = networks.map((entry) => parseVnetNetwork(entry));
   parsed.forEach((p, index) => {
     if (p.ok) lastByInterface.set(`${p.value.family}/${p.value.iface}`, { index, net: p.value });
+  });
+  parsed.forEach((p, index) => {
+    if (!p.ok || !p.value.cidr.endsWith('/0')) return;
+    // Found in a namespace with iptables 1.8.9, not in REFERENCE: nft refuses a negated match of everything.
+    issues.push(
+      warning({
+        code: 'tproxy.vnet.zero-prefix',
+        ...where(vnetPath, index),
+        message: `'${networks[index]}' excludes every destination: kumactl renders \`! -d ${p.value.cidr}\`, a rule that never matches, which iptables-nft rejects (an apply is rolled back) and iptables-legacy accepts`,
+        hint: `give the network behind ${p.value.iface}, e.g. ${p.value.iface}:172.17.0.0/16`,
+      }),
+    );
   });
   parsed.forEach((p, index) => {
     if (!p.ok) return;
