@@ -24,6 +24,12 @@ const works = (mode: 'nft' | 'legacy', rules: boolean, docker: boolean): Candida
     existingRules: rules,
   } satisfies CandidateFacts,
 });
+/** What `--version` of an iptables binary prints, going by its name. */
+const versionOf = (program: string) => ({
+  stdout: `${program} v1.8.9 (${program.includes('legacy') ? 'legacy' : 'nf_tables'})\n`,
+  stderr: '',
+  exitCode: 0,
+});
 const broken = (mode: 'nft' | 'legacy'): CandidateProbe => ({ ok: false, mode, reason: `no ${mode} iptables found` });
 const chosen = (d: ReturnType<typeof chooseBackend>) => (d.ok ? d.chosen.mode : 'none');
 
@@ -98,8 +104,7 @@ describe('kumactl decision table', () => {
         if (argv.includes('--version')) {
           expect(options?.inNetns).toBe(false);
           versions.push(argv[0]!);
-          const mode = argv[0]!.includes('legacy') ? 'legacy' : 'nf_tables';
-          return { stdout: `${argv[0]} v1.8.9 (${mode})\n`, stderr: '', exitCode: 0 };
+          return versionOf(argv[0]!);
         }
         return { stdout: '', stderr: '', exitCode: 0 };
       },
@@ -121,8 +126,7 @@ describe('kumactl decision table', () => {
       run: async (argv) => {
         if (argv.includes('--version')) {
           versions.push(argv[0]!);
-          const mode = argv[0]!.includes('legacy') ? 'legacy' : 'nf_tables';
-          return { stdout: `${argv[0]} v1.8.9 (${mode})\n`, stderr: '', exitCode: 0 };
+          return versionOf(argv[0]!);
         }
         return { stdout: '', stderr: '', exitCode: 0 };
       },
@@ -141,8 +145,7 @@ describe('kumactl decision table', () => {
       run: async (argv) => {
         if (argv.includes('--version')) {
           asked.push(argv[0]!);
-          const mode = argv[0]!.includes('legacy') ? 'legacy' : 'nf_tables';
-          return { stdout: broken ? 'garbage\n' : `${argv[0]} v1.8.9 (${mode})\n`, stderr: '', exitCode: 0 };
+          return broken ? { ...versionOf(argv[0]!), stdout: 'garbage\n' } : versionOf(argv[0]!);
         }
         return { stdout: '', stderr: '', exitCode: 0 };
       },
@@ -160,8 +163,7 @@ describe('kumactl decision table', () => {
       netns: undefined,
       run: async (argv) => {
         if (argv.includes('--version')) {
-          const mode = argv[0]!.includes('legacy') ? 'legacy' : 'nf_tables';
-          return { stdout: `${argv[0]} v1.8.9 (${mode})\n`, stderr: '', exitCode: 0 };
+          return versionOf(argv[0]!);
         }
         if (argv.includes('-m')) asked.push(`${argv[0]} ${argv[2]}`);
         return { stdout: '', stderr: '', exitCode: argv.includes('conntrack') ? 2 : 0 };
@@ -189,8 +191,7 @@ describe('kumactl decision table', () => {
       netns: undefined,
       run: async (argv) => {
         if (argv.includes('--version')) {
-          const mode = argv[0]!.includes('legacy') ? 'legacy' : 'nf_tables';
-          return { stdout: `${argv[0]} v1.8.9 (${mode})\n`, stderr: '', exitCode: 0 };
+          return versionOf(argv[0]!);
         }
         const missingOwner = argv.includes('owner') && argv[0]!.includes('legacy');
         const missingNat = argv.includes('nat') && argv[0]!.includes('nft');
