@@ -1,6 +1,8 @@
 /**
  * Address spelling as iptables-save prints `-s`/`-d`: always with a prefix length, host bits cleared,
- * IPv6 compressed like glibc's inet_ntop (`10.0.0.1` → `10.0.0.1/32`, `::1/64` → `::/64`).
+ * IPv6 compressed like glibc's inet_ntop (`10.0.0.1` → `10.0.0.1/32`, `::1/64` → `::/64`). Deliberately apart from
+ * net/ip-address.ts (Go's net.ParseIP, what kumactl accepts): iptables reads dotted netmasks that Go rejects, and
+ * glibc prints `::1.2.3.4` where Go prints `::102:304`.
  */
 import type { Family } from '../tproxy/rules/built-rules.js';
 
