@@ -7,7 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, ensureKumaDpUser } from '../support/sandbox.js';
+import { CLI } from '../support/world/cli.js';
+import { ensureKumaDpUser } from '../support/world/users.js';
 import { findLeftovers, parseDemoHeader } from './leftovers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,11 +6,11 @@
  */
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { run } from '../support/sandbox.js';
+import { exec } from '../support/world/exec.js';
 
 export async function findLeftovers(id: string, user: string): Promise<string[]> {
   const found: string[] = [];
-  const { stdout } = await run(['ip', 'netns', 'list']);
+  const { stdout } = await exec(['ip', 'netns', 'list']);
   for (const line of stdout.split('\n')) {
     const ns = line.split(' ')[0] ?? '';
     if (ns.startsWith(id)) found.push(`namespace ${ns}`);

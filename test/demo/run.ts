@@ -6,7 +6,8 @@
  * Cleans up on SIGINT/SIGTERM too; leftovers of a killed run are removed by the next one. The kuma-dp user (uid
  * 5678) is created by kuma-gitops itself, as on a real host, and is kept.
  */
-import { createSandbox, HOST, type Sandbox } from '../support/sandbox.js';
+import { createSandbox, type Sandbox } from '../support/sandbox.js';
+import { HOST_NAME } from '../support/world/cli.js';
 import { findLeftovers } from './leftovers.js';
 import { checkApply, checkBadChange, checkDrift, checkPlan, checkTraffic, demoHostDoc } from './steps.js';
 import { createTimeline } from './timeline.js';
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
     write(
       `demo: sandbox ${sb.id}, host ${sb.hostNs} (${sb.hostAddress}), peer ${sb.peerNs} (${sb.peerAddress}), ` +
         `service user ${sb.serviceUser}\n` +
-        `demo: DIR=${sb.dir}; ${HOST} runs python3 -m http.server 8080; kuma-dp is the stand-in, iptables ${sb.backend}\n`,
+        `demo: DIR=${sb.dir}; ${HOST_NAME} runs python3 -m http.server 8080; kuma-dp is the stand-in, iptables ${sb.backend}\n`,
     );
     await t.check('plan: the guide steps for a fresh host', (c) => checkPlan(sb, c));
     await t.check('apply: the same steps, in that order, then verify', (c) => checkApply(sb, c));

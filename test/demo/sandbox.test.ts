@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, createSandbox, ensureKumaDpUser, removeLeftoverSandboxes } from '../support/sandbox.js';
+import { createSandbox, removeLeftoverSandboxes } from '../support/sandbox.js';
+import { CLI } from '../support/world/cli.js';
+import { ensureKumaDpUser } from '../support/world/users.js';
 import { findLeftovers } from './leftovers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,7 +2,10 @@
  * The demo's checks, in the issue's order: plan, apply, traffic, drift, bad change. Each shows its evidence and
  * states what must hold; the traffic and rule expectations are those of the acceptance criteria.
  */
-import type { Family, HostDoc, ProbeResult, Sandbox } from '../support/sandbox.js';
+import type { Sandbox } from '../support/sandbox.js';
+import type { HostDoc } from '../support/world/host-yaml.js';
+import type { Family } from '../support/world/iptables.js';
+import type { ProbeResult } from '../support/world/world.js';
 import type { Check } from './timeline.js';
 
 /** The stand-in refuses to become ready for this dataplane var: the bad revision of check 5. */

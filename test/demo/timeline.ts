@@ -2,13 +2,13 @@
  * The demo's output: one heading per check with the elapsed time, the evidence indented under it, and a verdict.
  * A check passes when every expectation in it held and it did not throw.
  */
-import type { RunResult } from '../support/sandbox.js';
+import type { Result } from '../support/world/exec.js';
 
 export interface Check {
   /** Evidence under the heading, indented; the sandbox's temp dir is shown as $DIR to keep lines short. */
   say(text: string): void;
   /** Shows a CLI run: its exit code and summary (stdout), then its own stderr timeline, indented. */
-  cli(label: string, result: RunResult, options?: { timeline?: boolean }): void;
+  cli(label: string, result: Result, options?: { timeline?: boolean }): void;
   /** Records an expectation; a failed one is printed at once with what was seen. */
   expect(ok: boolean, what: string, seen?: string): boolean;
 }

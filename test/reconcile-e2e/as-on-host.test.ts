@@ -5,7 +5,10 @@
  * own network is never touched. The same host must look the same from both sides.
  */
 import { expect, it } from 'vitest';
-import { describeE2e, HOST_ADDRESS, type Outcome, rulesView } from './e2e-host.js';
+import { rulesView } from '../support/world/iptables.js';
+import type { Outcome } from './e2e-cli.js';
+import { HOST_ADDRESS } from './e2e-host.js';
+import { describeE2e } from './e2e-suite.js';
 
 await describeE2e(
   'as on a host (no --netns, the CLI inside the namespace)',

@@ -5,8 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { exec } from '../support/world/exec.js';
+import { fleetTproxy } from '../support/world/host-yaml.js';
+import { removeUser, throwAwayUser } from '../support/world/users.js';
 import { expectRecoveredAndConsistent, killedApply } from './crash-support.js';
-import { describeE2e, type E2eHost, exec, fleetTproxy, KUMA_DP_UID, removeUser, throwAwayUser } from './e2e-host.js';
+import { type E2eHost, KUMA_DP_UID } from './e2e-host.js';
+import { describeE2e } from './e2e-suite.js';
 
 interface Case {
   failpoint: string;

@@ -6,7 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { type E2eHost, factsFile, HOST_NAME, type Outcome, processesWith, tproxyDiff } from './e2e-host.js';
+import { processesWith } from '../support/world/processes.js';
+import { factsFile, type Outcome, tproxyDiff } from './e2e-cli.js';
+import { type E2eHost, HOST_NAME } from './e2e-host.js';
 
 export const journalPath = (h: E2eHost) => join(h.stateDir, HOST_NAME, 'journal.json');
 

@@ -6,8 +6,11 @@
  * rules step together with the recovery that puts the old rules back.
  */
 import { expect, it } from 'vitest';
+import { fleetTproxy } from '../support/world/host-yaml.js';
+import { type Family, foreignView, ownedLines } from '../support/world/iptables.js';
 import { killedApply } from './crash-support.js';
-import { describeE2e, type E2eHost, type Family, fleetTproxy, foreignView, ownedLines } from './e2e-host.js';
+import type { E2eHost } from './e2e-host.js';
+import { describeE2e } from './e2e-suite.js';
 
 const net = (family: Family, v4: string, v6: string) => (family === 'ipv4' ? v4 : v6);
 

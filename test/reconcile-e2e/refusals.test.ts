@@ -6,18 +6,12 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import {
-  COORD,
-  describeE2e,
-  type E2eHost,
-  fleetTproxy,
-  HOST_NAME,
-  holdFlock,
-  type Result,
-  removeUser,
-  rulesView,
-  throwAwayUser,
-} from './e2e-host.js';
+import { holdFlock, type Result } from '../support/world/exec.js';
+import { fleetTproxy } from '../support/world/host-yaml.js';
+import { rulesView } from '../support/world/iptables.js';
+import { removeUser, throwAwayUser } from '../support/world/users.js';
+import { COORD, type E2eHost, HOST_NAME } from './e2e-host.js';
+import { describeE2e } from './e2e-suite.js';
 
 interface Snapshot {
   ipv4: string;
