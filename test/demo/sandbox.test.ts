@@ -1,5 +1,6 @@
 /**
- * The sandbox helper itself (test/support/sandbox.ts), which the demo and the acceptance tests stand on: the
+ * The sandbox helper itself (test/support/sandbox.ts, on test/support/world/ like the acceptance tests), which the
+ * demo and the benchmark stand on: the
  * backend kumactl's detection picks, both address families, the CLI with its flags filled in, a cleanup that leaves
  * nothing and can run twice, and the removal of what a killed run left behind.
  */

@@ -6,7 +6,7 @@
  */
 import { expect, it } from 'vitest';
 import { rulesView } from '../support/world/iptables.js';
-import type { Outcome } from './e2e-cli.js';
+import { FRESH_INSTALL_STEPS, type Outcome } from './e2e-cli.js';
 import { HOST_ADDRESS } from './e2e-host.js';
 import { describeE2e } from './e2e-suite.js';
 
@@ -17,14 +17,7 @@ await describeE2e(
       const h = await fresh();
       const applied = await h.cli('apply', ['--ready-timeout', '30', '--output', 'json'], { asOnHost: true });
       expect(applied.code, applied.stderr).toBe(0);
-      expect((JSON.parse(applied.stdout) as Outcome).plan.steps.map((s) => s.kind)).toEqual([
-        'write-file',
-        'write-file',
-        'start-kuma-dp',
-        'wait-ready',
-        'apply-rules',
-        'verify',
-      ]);
+      expect((JSON.parse(applied.stdout) as Outcome).plan.steps.map((s) => s.kind)).toEqual(FRESH_INSTALL_STEPS);
       const onHost = await h.cli('plan', [], { asOnHost: true });
       expect(onHost.code, onHost.stderr + onHost.stdout).toBe(0);
       const viaFlag = await h.plan();

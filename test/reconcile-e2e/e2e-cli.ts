@@ -18,6 +18,9 @@ export interface Outcome {
   error?: string;
 }
 
+/** The guide's steps on a fresh host whose kuma-dp user exists (the suite shares one). */
+export const FRESH_INSTALL_STEPS = ['write-file', 'write-file', 'start-kuma-dp', 'wait-ready', 'apply-rules', 'verify'];
+
 export const stepKinds = (r: Result): string[] => (JSON.parse(r.stdout) as Outcome).plan.steps.map((s) => s.kind);
 
 /** The host's facts as `tproxy diff` takes them: what kumactl finds in the namespace (IPv6 on: link-local). */

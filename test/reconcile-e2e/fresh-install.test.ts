@@ -11,7 +11,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { exec, type Result } from '../support/world/exec.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { removeUser, throwAwayUser } from '../support/world/users.js';
-import { factsFile, type Outcome, tproxyDiff } from './e2e-cli.js';
+import { FRESH_INSTALL_STEPS, factsFile, type Outcome, tproxyDiff } from './e2e-cli.js';
 import { type E2eHost, HOST_ADDRESS, KUMA_DP_UID, PEER_ADDRESS } from './e2e-host.js';
 import { describeE2e } from './e2e-suite.js';
 
@@ -37,14 +37,7 @@ await describeE2e(
       const outcome = JSON.parse(applied.stdout) as Outcome;
       expect(outcome.status).toBe('applied');
       // The kuma-dp user exists already (shared by the suite): the create-user step is shown by the next test file.
-      expect(outcome.plan.steps.map((s) => s.kind)).toEqual([
-        'write-file',
-        'write-file',
-        'start-kuma-dp',
-        'wait-ready',
-        'apply-rules',
-        'verify',
-      ]);
+      expect(outcome.plan.steps.map((s) => s.kind)).toEqual(FRESH_INSTALL_STEPS);
     });
 
     it('leaves nothing to do: a second plan exits 0', () => {
