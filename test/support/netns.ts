@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { isOfDeadRun } from './world/processes.js';
 
 export interface CommandResult {
   stdout: string;
@@ -40,21 +41,11 @@ async function listNetns(): Promise<string[]> {
     .filter((name) => name.startsWith(PREFIX));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Deletes `kgtest-<pid>-*` namespaces whose creating process no longer exists. */
 export async function removeLeftoverNetns(): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await listNetns()) {
-    const pid = Number(/^kgtest-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    if (!isOfDeadRun(name, PREFIX)) continue;
     await run('ip', ['netns', 'del', name]).catch(() => undefined);
     removed.push(name);
   }
