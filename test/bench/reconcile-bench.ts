@@ -14,9 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSandbox } from '../support/sandbox.js';
 import { benchEnv } from './bench-env.js';
-import type { MeasureOptions, Row } from './run.js';
-
-export type MeasureCommand = (name: string, args: string[], options?: MeasureOptions) => Row;
+import { measureCommand, type Row } from './measure-child.js';
 
 interface NoopSample {
   ms: number;
@@ -28,11 +26,20 @@ interface NoopSample {
 /** The child runs inside `hostNs` as on a host, or (viaNetnsFlag) outside it with `--netns`. */
 function measureNoopReconcile(repo: string, hostNs: string, stateDir: string, viaNetnsFlag: boolean): NoopSample {
   const out = join(tmpdir(), `kg-bench-reconcile-${process.pid}.json`);
-  const child = ['--import', 'tsx', 'test/bench/reconcile-noop-child.ts', repo, viaNetnsFlag ? hostNs : '-', stateDir];
+  const runs = '30';
+  const child = [
+    '--import',
+    'tsx',
+    'test/bench/reconcile-noop-child.ts',
+    repo,
+    viaNetnsFlag ? hostNs : '-',
+    stateDir,
+    runs,
+  ];
   const argv = viaNetnsFlag
     ? [process.execPath, ...child]
     : ['ip', 'netns', 'exec', hostNs, process.execPath, ...child];
-  const r = spawnSync(argv[0]!, [...argv.slice(1), '30'], {
+  const r = spawnSync(argv[0]!, argv.slice(1), {
     env: benchEnv({ BENCH_OUT: out }),
     encoding: 'utf8',
   });
@@ -49,7 +56,7 @@ const describeParts = (parts: Record<string, number>) =>
     .join(', ');
 
 /** The four rows, plus lines on stdout that say where the no-op reconcile's time goes. */
-export async function measureReconcileRows(measure: MeasureCommand): Promise<Row[]> {
+export async function measureReconcileRows(): Promise<Row[]> {
   if (process.getuid?.() !== 0) {
     process.stdout.write('reconcile benchmarks skipped: they need root (network namespaces, iptables)\n');
     return [];
@@ -75,7 +82,7 @@ export async function measureReconcileRows(measure: MeasureCommand): Promise<Row
     return [
       noopRow('no-op reconcile (in sync), one process, as on a host (inside the sandbox host namespace)', host, 50),
       noopRow('the same with --netns (test harness mode)', harness),
-      measure(
+      measureCommand(
         'kuma-gitops plan (in sync), whole command, as on a host (inside the sandbox host namespace)',
         ['plan', ...flags],
         {
@@ -84,7 +91,9 @@ export async function measureReconcileRows(measure: MeasureCommand): Promise<Row
           prefix: ['ip', 'netns', 'exec', sb.hostNs],
         },
       ),
-      measure('the same with --netns (test harness mode)', ['plan', ...flags, '--netns', sb.hostNs], { runs: 7 }),
+      measureCommand('the same with --netns (test harness mode)', ['plan', ...flags, '--netns', sb.hostNs], {
+        runs: 7,
+      }),
     ];
   } finally {
     await sb.cleanup();

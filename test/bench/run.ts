@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatedHosts } from '../support/fleet-generator.js';
 import { commitFiles, initRepo } from '../support/git-repo.js';
 import { SAMPLE_REPO } from '../support/sample-repo.js';
 import { benchEnv, STARTUP_VARS, startupMs } from './bench-env.js';
+import { formatTable, measureChild, measureCommand, type Row } from './measure-child.js';
 import { measureReconcileRows } from './reconcile-bench.js';
-import { measureTproxyDiffInProcess } from './tproxy-diff-case.js';
 import { BENCH_KUMACTL_FLAGS, writeTproxyLive } from './tproxy-live.js';
 
 /**
@@ -15,56 +14,6 @@ import { BENCH_KUMACTL_FLAGS, writeTproxyLive } from './tproxy-live.js';
  * exit, node's own start-up included, and peak RSS), printed as a table and written to bench-results/bench.json.
  * Targets are checked here, never in tests. Rows without a target are for information.
  */
-export interface Row {
-  name: string;
-  ms: number;
-  maxRssMb: number;
-  targetMs?: number;
-  targetMb?: number;
-  exit: number;
-}
-
-export interface MeasureOptions {
-  targetMs?: number;
-  targetMb?: number;
-  runs?: number;
-  /** Run the command under this prefix, e.g. `ip netns exec NS` (its own cost is counted too). */
-  prefix?: string[];
-}
-
-function measure(name: string, args: string[], options: MeasureOptions = {}): Row {
-  const { runs = 3, prefix = [] } = options;
-  const samples: { ms: number; maxRssMb: number; code: number }[] = [];
-  for (let i = 0; i < runs; i++) {
-    const out = join(tmpdir(), `kg-bench-${process.pid}-${i}.json`);
-    const argv = [...prefix, process.execPath, 'test/bench/measure.mjs', 'dist/bin/kuma-gitops.js', ...args];
-    const start = performance.now();
-    const r = spawnSync(argv[0]!, argv.slice(1), {
-      env: benchEnv({ BENCH_OUT: out }),
-      encoding: 'utf8',
-      maxBuffer: 1 << 30,
-    });
-    const ms = performance.now() - start;
-    if (r.error) throw r.error;
-    if (!existsSync(out))
-      throw new Error(
-        `${name}: the command died (status ${r.status}, ${r.signal ?? 'no signal'}):\n${r.stderr.slice(-2000)}`,
-      );
-    samples.push({ ...JSON.parse(readFileSync(out, 'utf8')), ms });
-    rmSync(out, { force: true });
-  }
-  samples.sort((a, b) => a.ms - b.ms);
-  const median = samples[Math.floor(samples.length / 2)]!;
-  return {
-    name,
-    ms: median.ms,
-    maxRssMb: Math.max(...samples.map((s) => s.maxRssMb)),
-    targetMs: options.targetMs,
-    targetMb: options.targetMb,
-    exit: median.code,
-  };
-}
-
 /** Validate and diff on a generated fleet of 10,004 hosts. */
 function fleetRows(work: string): Row[] {
   const repo = join(work, 'fleet');
@@ -74,11 +23,11 @@ function fleetRows(work: string): Row[] {
   const changed = Object.fromEntries(Object.entries(generatedHosts(1_000, 8081)));
   const head = commitFiles(repo, changed, '1,000 hosts move to port 8081');
   return [
-    measure('validate 10,004 hosts (validate+render)', ['validate', '--repo', repo, '--output', 'json'], {
+    measureCommand('validate 10,004 hosts (validate+render)', ['validate', '--repo', repo, '--output', 'json'], {
       targetMs: 5_000,
       targetMb: 400,
     }),
-    measure(
+    measureCommand(
       'diff 10,004 hosts, 1,000 changed',
       ['diff', '--repo', repo, '--base', base, '--head', head, '--output', 'markdown'],
       { targetMs: 10_000 },
@@ -91,13 +40,12 @@ function tproxyRows(work: string): Row[] {
   const live = join(work, 'live.save');
   const liveRules = writeTproxyLive(live);
   return [
-    measureTproxyDiffInProcess(
+    measureChild(
       `tproxy diff: parse + diff of ${liveRules} live rules (50,000 foreign + Kuma's)`,
-      live,
-      200,
-      150,
+      [process.execPath, '--import', 'tsx', 'test/bench/tproxy-diff-child.ts', live, ...BENCH_KUMACTL_FLAGS],
+      { time: 'reported', targetMs: 200, targetMb: 150 },
     ),
-    measure('tproxy diff, the same, whole CLI (node start-up and module loading included)', [
+    measureCommand('tproxy diff, the same, whole CLI (node start-up and module loading included)', [
       'tproxy',
       'diff',
       '--live',
@@ -131,20 +79,10 @@ try {
   const rows = [
     ...(wanted('fleet') ? fleetRows(work) : []),
     ...(wanted('tproxy') ? tproxyRows(work) : []),
-    ...(wanted('reconcile') ? await measureReconcileRows(measure) : []),
+    ...(wanted('reconcile') ? await measureReconcileRows() : []),
   ];
 
-  const table = [
-    '| benchmark | median ms | target ms | peak RSS MB | target MB | exit | verdict |',
-    '|---|---:|---:|---:|---:|---:|---|',
-    ...rows.map((r) => {
-      const ok =
-        (r.targetMs === undefined || r.ms < r.targetMs) && (r.targetMb === undefined || r.maxRssMb < r.targetMb);
-      const verdict = r.targetMs === undefined && r.targetMb === undefined ? 'info' : ok ? 'ok' : 'MISSED';
-      return `| ${r.name} | ${r.ms.toFixed(0)} | ${r.targetMs ?? '-'} | ${r.maxRssMb.toFixed(0)} | ${r.targetMb ?? '-'} | ${r.exit} | ${verdict} |`;
-    }),
-  ];
-  process.stdout.write(`${table.join('\n')}\n`);
+  process.stdout.write(`${formatTable(rows)}\n`);
   mkdirSync('bench-results', { recursive: true });
   const file = `bench-results/bench${only.length === 0 ? '' : `-${only.join('-')}`}.json`;
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rows }, null, 2)}\n`);
