@@ -1,29 +1,14 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { familyOf, parseCidr, parseIp } from '../net/ip-address.js';
 
 /**
  * Validation of `excludePortsForIPs` entries and `redirect.vnet.networks` (REFERENCE §1.3). kumactl does
  * these checks in `Initialize`, after all sources are merged; we run them per source so the issue points at
- * the line that holds the bad value.
+ * the line that holds the bad value. Addresses are read by the same Go `net.ParseIP`/`net.ParseCIDR` port the
+ * rule generator uses, so a value passes here exactly when the generator accepts it, and a vnet CIDR gets the
+ * family the generator files it under.
  */
 
 export type IpFamily = 4 | 6;
-
-/** Go `netip.ParseAddr` without zones: IPv4 without leading zeros, or IPv6 (node's checks agree on both). */
-export function ipFamily(text: string): IpFamily | undefined {
-  if (isIPv4(text)) return 4;
-  if (!text.includes('%') && isIPv6(text)) return 6;
-  return undefined;
-}
-
-/** Go `net.ParseCIDR`: `addr/bits`, bits decimal (leading zeros allowed) within the family's length. */
-export function cidrFamily(text: string): IpFamily | undefined {
-  const slash = text.indexOf('/');
-  if (slash < 0) return undefined;
-  const family = ipFamily(text.slice(0, slash));
-  const bits = text.slice(slash + 1);
-  if (family === undefined || !/^[0-9]+$/.test(bits)) return undefined;
-  return Number(bits) <= (family === 4 ? 32 : 128) ? family : undefined;
-}
 
 /**
  * One `excludePortsForIPs` entry: a comma list of IPs or CIDRs, blank pieces dropped. Returns kumactl's
@@ -36,7 +21,7 @@ export function checkExcludedIpsEntry(entry: string): string[] {
   for (const piece of entry.split(',')) {
     const ip = piece.trim();
     if (ip === '') continue;
-    if (ipFamily(ip) === undefined && cidrFamily(ip) === undefined) {
+    if (parseIp(ip) === undefined && parseCidr(ip) === undefined) {
       messages.push(
         `invalid IP address: '${ip}'. Expected format: <ip> or <ip>/<prefix-length> (e.g. 10.0.0.1, 172.16.0.0/16, fe80::/10)`,
       );
@@ -65,12 +50,12 @@ export function parseVnetNetwork(entry: string): { ok: true; value: VnetNetwork 
   }
   const iface = entry.slice(0, colon);
   const cidr = entry.slice(colon + 1);
-  const family = cidrFamily(cidr);
-  if (family === undefined) {
+  const parsed = parseCidr(cidr);
+  if (parsed === undefined) {
     return {
       ok: false,
       message: `invalid virtual network '${entry}': '${cidr}' is not a CIDR (an address/prefix-length is required)`,
     };
   }
-  return { ok: true, value: { iface, cidr, family } };
+  return { ok: true, value: { iface, cidr, family: familyOf(parsed) === 'ipv4' ? 4 : 6 } };
 }

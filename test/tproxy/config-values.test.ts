@@ -140,6 +140,11 @@ describe('addresses, vnet and executables', () => {
       ok: true,
       value: { iface: 'br+', cidr: '172.18.0.0/16', family: 4 },
     });
+    // Filed under IPv4 like the generator does (Go's To4), so the duplicate-interface lint sees what kumactl keeps.
+    expect(parseVnetNetwork('eth0:::ffff:10.0.0.0/104')).toEqual({
+      ok: true,
+      value: { iface: 'eth0', cidr: '::ffff:10.0.0.0/104', family: 4 },
+    });
   });
 
   it.each([
