@@ -8,7 +8,7 @@ export interface KumaDpCommand {
   argv: string[];
   /** Environment kuma-dp runs with (on top of the supervisor's minimal environment). */
   env: Record<string, string>;
-  /** Effective settings after kuma-dp's precedence: env vars override flags (REFERENCE §4.1). */
+  /** Effective settings after kuma-dp's precedence: env vars override flags (REFERENCE §4.1; inferred, see §9). */
   effective: KumaDpEffective;
 }
 

@@ -29,7 +29,10 @@ const OTHER_RUN_FLAGS = new Set([
 ]);
 const SHORT_FLAGS: Record<string, string> = { d: 'dataplane-file', v: 'dataplane-var' };
 
-/** Env vars kuma-dp reads over the flags kuma-gitops generates: a set one silently wins (REFERENCE §4.1). */
+/**
+ * Env vars kuma-dp reads over the flags kuma-gitops generates: a set one silently wins. Inferred, not run: REFERENCE
+ * §4.1 reasons this precedence from run.go and §9 lists it as unverified.
+ */
 const ENV_OVER_FLAG: Record<string, (c: KumaDpCommand) => string> = {
   KUMA_CONTROL_PLANE_URL: (c) => flagValue(c, 'cp-address'),
   KUMA_DATAPLANE_RUNTIME_TOKEN_PATH: (c) => flagValue(c, 'dataplane-token-file'),
