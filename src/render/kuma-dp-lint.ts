@@ -111,14 +111,7 @@ export function lintKumaDp(host: DesiredHost, cmd: KumaDpCommand): Issue[] {
         }),
       );
     } else if (name === 'dataplane-token') {
-      issues.push(
-        error({
-          code: 'kuma-dp.secret-in-repo',
-          ...where,
-          message: 'a dataplane token must never be in the repo',
-          hint: 'put the token on the host and set kumaDp.tokenFile to its path',
-        }),
-      );
+      issues.push(secretInRepo(where));
     } else if (name === 'name' || name === 'mesh') {
       issues.push(
         error({
@@ -160,15 +153,9 @@ export function lintKumaDp(host: DesiredHost, cmd: KumaDpCommand): Issue[] {
 
   for (const [name, value] of Object.entries(kd.env)) {
     const where = at(['env', name]);
+    const generated = ENV_OVER_FLAG[name]?.(cmd);
     if (name === 'KUMA_DATAPLANE_RUNTIME_TOKEN') {
-      issues.push(
-        error({
-          code: 'kuma-dp.secret-in-repo',
-          ...where,
-          message: 'a dataplane token must never be in the repo',
-          hint: 'put the token on the host and set kumaDp.tokenFile to its path',
-        }),
-      );
+      issues.push(secretInRepo(where));
     } else if (TPROXY_ENV.test(name)) {
       issues.push(
         warning({
@@ -178,12 +165,12 @@ export function lintKumaDp(host: DesiredHost, cmd: KumaDpCommand): Issue[] {
           hint: 'set it in the tproxy config file, and make sure it is not set on the host where kumactl runs',
         }),
       );
-    } else if (ENV_OVER_FLAG[name] && ENV_OVER_FLAG[name](cmd) !== value) {
+    } else if (generated !== undefined && generated !== value) {
       issues.push(
         warning({
           code: 'kuma-dp.env-overrides-flag',
           ...where,
-          message: `${name}=${value} overrides the generated flag value '${ENV_OVER_FLAG[name](cmd)}' (kuma-dp applies environment variables over flags)`,
+          message: `${name}=${value} overrides the generated flag value '${generated}' (kuma-dp applies environment variables over flags)`,
           hint: 'set the value through the kumaDp setting instead',
         }),
       );
@@ -204,6 +191,16 @@ export function lintKumaDp(host: DesiredHost, cmd: KumaDpCommand): Issue[] {
     );
   }
   return issues;
+}
+
+/** A dataplane token written into the repo, as a flag or as an env var. */
+function secretInRepo(where: { file: string; line?: number; path: string }): Issue {
+  return error({
+    code: 'kuma-dp.secret-in-repo',
+    ...where,
+    message: 'a dataplane token must never be in the repo',
+    hint: 'put the token on the host and set kumaDp.tokenFile to its path',
+  });
 }
 
 function flagValue(cmd: KumaDpCommand, name: string): string {
