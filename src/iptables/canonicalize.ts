@@ -3,7 +3,9 @@
  * namespace (REFERENCE §2.7, §2.9): `-I` positions resolved into final order, every rule in save spelling,
  * chains in the backend's order. Each rule remembers whether it was inserted or appended, for the drift check.
  */
-import { type BuiltRuleSet, type BuiltTable, COMMENT_PREFIX, type Family } from '../tproxy/rules/built-rules.js';
+import type { BuiltRuleSet, BuiltTable, Family } from '../tproxy/rules/built-rules.js';
+import { commentBytes } from '../tproxy/rules/comments.js';
+import { BUILTIN_CHAINS } from '../tproxy/rules/table-builder.js';
 import { canonicalizeRuleArgs } from './canonicalize-rule.js';
 import { CanonicalizeError } from './errors.js';
 import type { ExpectedRule, ExpectedRuleSet, SavedChain, SavedTable } from './model.js';
@@ -16,24 +18,16 @@ import { renderRuleText } from './words.js';
  */
 export type ChainOrdering = 'modern' | 'nft-1.8.4';
 
-const BUILT_INS: Record<string, readonly string[]> = {
-  raw: ['PREROUTING', 'OUTPUT'],
-  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
-  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
-  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
-  security: ['INPUT', 'FORWARD', 'OUTPUT'],
-};
+/** Built-ins print in kumactl's order (BUILTIN_CHAINS) but for old nft's nat. */
 const OLD_NFT_NAT = ['PREROUTING', 'INPUT', 'POSTROUTING', 'OUTPUT'];
-
-/** kumactl cuts `prefix/text` to 254 bytes before quoting (REFERENCE §2.3). */
-const MAX_COMMENT_BYTES = 254;
+const utf8 = new TextDecoder();
 
 export function canonicalize(built: BuiltRuleSet, ordering: ChainOrdering = 'modern'): ExpectedRuleSet {
   return { tables: built.tables.map((table) => canonicalizeTable(table, built.family, ordering)) };
 }
 
 function canonicalizeTable(table: BuiltTable, family: Family, ordering: ChainOrdering): SavedTable<ExpectedRule> {
-  const builtIns = ordering === 'nft-1.8.4' && table.name === 'nat' ? OLD_NFT_NAT : (BUILT_INS[table.name] ?? []);
+  const builtIns = ordering === 'nft-1.8.4' && table.name === 'nat' ? OLD_NFT_NAT : BUILTIN_CHAINS[table.name];
   const userChains = ordering === 'modern' ? [...table.chains].sort(byteOrder) : table.chains;
   const chains: SavedChain[] = [
     ...builtIns.map((name) => ({ name, policy: 'ACCEPT' })),
@@ -42,10 +36,11 @@ function canonicalizeTable(table: BuiltTable, family: Family, ordering: ChainOrd
   const byChain = new Map<string, ExpectedRule[]>(chains.map((c) => [c.name, []]));
 
   for (const rule of table.rules) {
+    // The comment as kumactl cut it (254 bytes, REFERENCE §2.3), read back as text.
     const params =
       rule.comment === undefined
         ? rule.params
-        : ['-m', 'comment', '--comment', fullComment(rule.comment), ...rule.params];
+        : ['-m', 'comment', '--comment', utf8.decode(commentBytes(rule.comment)), ...rule.params];
     const fail = (reason: string): never => {
       throw new CanonicalizeError(rule.chain, params, reason);
     };
@@ -70,11 +65,6 @@ function canonicalizeTable(table: BuiltTable, family: Family, ordering: ChainOrd
     list.splice(position - 1, 0, expected);
   }
   return { name: table.name, chains, rules: chains.flatMap((c) => byChain.get(c.name)!) };
-}
-
-function fullComment(text: string): string {
-  const bytes = new TextEncoder().encode(`${COMMENT_PREFIX}/${text}`);
-  return new TextDecoder().decode(bytes.slice(0, MAX_COMMENT_BYTES));
 }
 
 function byteOrder(a: string, b: string): number {
