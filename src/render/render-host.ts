@@ -39,8 +39,8 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
   // Build the vars exactly as kuma-dp will receive them from our own argv, then render as kuma-dp does.
   const intended = Object.fromEntries(host.dataplane.vars);
   const vars = effectiveVars(intended);
-  const { data, collisions } = nestDataplaneVars(vars.vars);
-  const dataplane = renderKumaDpTemplate(template.text, data);
+  const nested = nestDataplaneVars(vars.vars);
+  const dataplane = renderKumaDpTemplate(template.text, nested.data);
   const validated = validateRenderedDataplane(dataplane, { file: template.path, version: host.kumaVersion });
   issues.push(
     ...lintTemplate({
@@ -49,8 +49,7 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
       template: template.text,
       intended,
       effective: vars,
-      collisions,
-      rendered: dataplane,
+      nested,
       renderedYamlValid: !validated.issues.some((i) => i.code === 'dataplane.yaml.syntax'),
     }),
     ...validated.issues,

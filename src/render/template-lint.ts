@@ -6,7 +6,7 @@
 import { parseDocument } from 'yaml';
 import { error, type Issue, warning } from '../issues.js';
 import { editDistance } from '../suggest.js';
-import { type DottedKeyCollision, effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
+import { effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
 import {
   goHtmlEscape,
   lineAtOffset,
@@ -26,11 +26,9 @@ export interface TemplateLintInput {
   readonly intended: Readonly<Record<string, string>>;
   /** Where the vars are defined (issues about them get `path: dataplane.vars.<key>`); default: `file`. */
   readonly varsFile?: string;
-  /** effectiveVars(intended) and its nesting collisions, when the caller already has them. */
+  /** effectiveVars(intended) and nestDataplaneVars of its vars, when the caller already has them. */
   readonly effective?: ReturnType<typeof effectiveVars>;
-  readonly collisions?: readonly DottedKeyCollision[];
-  /** Accepted for callers that already rendered; the lint re-renders anyway to trace where each value lands. */
-  readonly rendered?: string;
+  readonly nested?: ReturnType<typeof nestDataplaneVars>;
   /** The caller already parsed the rendered Dataplane and it is valid YAML: skip the (costly) second parse. */
   readonly renderedYamlValid?: boolean;
 }
@@ -57,7 +55,7 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
   const renderedFile = `${file} (rendered Dataplane)`;
   const issues: Issue[] = [];
   const effective = input.effective ?? effectiveVars(intended);
-  const nested = nestDataplaneVars(effective.vars);
+  const nested = input.nested ?? nestDataplaneVars(effective.vars);
 
   for (const d of effective.divergences) {
     const sets = d.pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
@@ -74,7 +72,7 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
       issues.push(error({ code: 'template.var.quotes-trimmed', file: varsFile, ...varPath(d.key), message, hint }));
     }
   }
-  for (const c of input.collisions ?? nested.collisions) {
+  for (const c of nested.collisions) {
     const message = `vars ${c.vars.join(', ')} share the first segment "${c.key}": kuma-dp keeps only one of them, picked by Go map order (random)`;
     const hint = 'give dotted vars distinct first segments, or avoid dots in var names';
     issues.push(error({ code: 'template.var.collision', file: varsFile, ...varPath(c.key), message, hint }));
