@@ -10,13 +10,13 @@ import { formatSave, formatSaveTable } from '../../src/iptables/format-save.js';
 import { isKumaOwned, type SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { BuiltRuleSet, Family } from '../../src/tproxy/rules/built-rules.js';
+import { formatRestore } from '../../src/tproxy/rules/format-restore.js';
 import { describeWithNetns, type Netns } from '../support/netns.js';
 import { loggingDnsServersRules } from './built-fixture-logging.js';
 import { multipleFlagsRules } from './built-fixture-multiple-flags.js';
 import { defaultRules, defaultRulesWithoutComments } from './built-fixtures.js';
 import { dockerSave, firewalldSave, kubeProxySave } from './foreign-fixtures.js';
 import { foreignIpv6Restore } from './foreign-ipv6-fixture.js';
-import { formatRestore } from './restore-form.js';
 
 const BACKENDS = ['nft', 'legacy'] as const;
 const FAMILIES = ['ipv4', 'ipv6'] as const;
