@@ -82,3 +82,12 @@ export function reportError(ctx: DpContext, r: Report): void {
 export function reportWarning(ctx: DpContext, r: Report): void {
   ctx.issues.push(warning(place(ctx, r)));
 }
+
+/** `err('port', path, message)` reports `<prefix>.port`: the code scheme of every Validate() rule. */
+export const errorReporter =
+  (ctx: DpContext, prefix: string) =>
+  (code: string, path: Path, message: string, hint?: string): void =>
+    reportError(ctx, { code: `${prefix}.${code}`, path, message, hint });
+
+/** Kuma's message for a port outside 1..65535 (inbound, outbound, backendRef, probes). */
+export const PORT_RANGE = 'port must be in the range [1, 65535]';

@@ -1,5 +1,5 @@
 import { atLeast } from '../versions.js';
-import { type DpContext, type Path, reportError, reportWarning } from './dataplane-context.js';
+import { type DpContext, errorReporter, type Path, PORT_RANGE, reportWarning } from './dataplane-context.js';
 import {
   invalidProtocolMessage,
   isSupportedProtocol,
@@ -10,16 +10,13 @@ import {
 import type { Inbound, ServiceProbe } from './dataplane-types.js';
 import { isDns1035Label, isIP } from './kuma-names.js';
 
-const PORT_RANGE = 'port must be in the range [1, 65535]';
-
 /** validateInbound of Kuma's dataplane_validator.go, with the 2.14 tag and `protocol` changes. */
 export function validateInbound(ctx: DpContext, ib: Inbound, path: Path, dpAddress: string): void {
   const port = ib.port ?? 0;
   const servicePort = ib.servicePort ?? 0;
   const serviceAddress = ib.serviceAddress ?? '';
   const address = ib.address ?? '';
-  const err = (code: string, at: Path, message: string, hint?: string) =>
-    reportError(ctx, { code: `dataplane.inbound.${code}`, path: at, message, ...(hint ? { hint } : {}) });
+  const err = errorReporter(ctx, 'dataplane.inbound');
 
   if (port < 1 || port > 65535) err('port', path.field('port'), PORT_RANGE);
   // servicePort 0 means "same as port".
@@ -72,15 +69,10 @@ export function validateInbound(ctx: DpContext, ib: Inbound, path: Path, dpAddre
 }
 
 function validateServiceProbe(ctx: DpContext, probe: ServiceProbe, path: Path): void {
+  const err = errorReporter(ctx, 'dataplane.inbound');
   const positive = (field: keyof ServiceProbe, ok: (v: number) => boolean) => {
     const v = probe[field];
-    if (v !== undefined && !ok(v)) {
-      reportError(ctx, {
-        code: 'dataplane.inbound.service-probe',
-        path: path.field(field),
-        message: 'must have a positive value',
-      });
-    }
+    if (v !== undefined && !ok(v)) err('service-probe', path.field(field), 'must have a positive value');
   };
   positive('interval', (v) => v > 0);
   positive('timeout', (v) => v > 0);

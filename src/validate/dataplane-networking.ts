@@ -1,5 +1,5 @@
 import { atLeast } from '../versions.js';
-import { type DpContext, Path, reportError, reportWarning } from './dataplane-context.js';
+import { type DpContext, errorReporter, Path, PORT_RANGE, reportError, reportWarning } from './dataplane-context.js';
 import { validateInbound } from './dataplane-inbound.js';
 import { validateOutbound } from './dataplane-outbound.js';
 import { validateTags } from './dataplane-tags.js';
@@ -10,8 +10,7 @@ import { type IpBytes, ipEqual, isGovalidatorDNSName, isLoopbackIP, isUnspecifie
 /** DataplaneResource.Validate() (dataplane_validator.go) for the sidecar and gateway shapes. */
 export function validateDataplaneSpec(ctx: DpContext, spec: DataplaneSpec): void {
   const root = Path.root.field('networking');
-  const err = (code: string, at: Path, message: string, hint?: string) =>
-    reportError(ctx, { code: `dataplane.${code}`, path: at, message, ...(hint ? { hint } : {}) });
+  const err = errorReporter(ctx, 'dataplane');
   const net = spec.networking;
   if (!net) {
     err('networking.missing', root, 'must be defined', 'add networking.address and networking.inbound');
@@ -128,7 +127,7 @@ function validateProbes(ctx: DpContext, probes: Probes): void {
   const root = Path.root.field('probes');
   const port = (v: number | undefined, at: Path) => {
     if (!v || v > 65535) {
-      reportError(ctx, { code: 'dataplane.probes', path: at, message: 'port must be in the range [1, 65535]' });
+      reportError(ctx, { code: 'dataplane.probes', path: at, message: PORT_RANGE });
     }
   };
   const requestPath = (v: string | undefined, at: Path) => {

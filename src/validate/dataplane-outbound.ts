@@ -1,4 +1,4 @@
-import { type DpContext, type Path, reportError } from './dataplane-context.js';
+import { type DpContext, errorReporter, type Path, PORT_RANGE } from './dataplane-context.js';
 import { validateTags } from './dataplane-tags.js';
 import type { Outbound } from './dataplane-types.js';
 import { isIP } from './kuma-names.js';
@@ -9,11 +9,9 @@ import { isIP } from './kuma-names.js';
  */
 export const BACKEND_KINDS = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService'] as const;
 export const KINDS_TEXT = BACKEND_KINDS.join(', ');
-const PORT_RANGE = 'port must be in the range [1, 65535]';
 
 export function validateOutbound(ctx: DpContext, ob: Outbound, path: Path): void {
-  const err = (code: string, at: Path, message: string, hint?: string) =>
-    reportError(ctx, { code: `dataplane.outbound.${code}`, path: at, message, ...(hint ? { hint } : {}) });
+  const err = errorReporter(ctx, 'dataplane.outbound');
   const port = ob.port ?? 0;
   if (port < 1 || port > 65535) err('port', path.field('port'), PORT_RANGE);
   if (ob.address && !isIP(ob.address)) err('address', path.field('address'), 'address has to be valid IP address');

@@ -1,4 +1,4 @@
-import { type DpContext, type Path, reportError } from './dataplane-context.js';
+import { type DpContext, errorReporter, type Path } from './dataplane-context.js';
 import type { StringMap } from './dataplane-types.js';
 
 /** Kuma's ValidateTags (pkg/core/resources/apis/mesh/validators.go) and the kuma.io/protocol value set. */
@@ -27,8 +27,7 @@ export interface TagRules {
 
 export function validateTags(ctx: DpContext, path: Path, tags: StringMap | undefined, rules: TagRules): void {
   const all = tags ?? new Map<string, string>();
-  const err = (code: string, at: Path, message: string, hint?: string) =>
-    reportError(ctx, { code: `${rules.codePrefix}.${code}`, path: at, message, ...(hint ? { hint } : {}) });
+  const err = errorReporter(ctx, rules.codePrefix);
   for (const key of [...all.keys()].sort()) {
     const value = all.get(key)!;
     if (key === '') err('tag-name', path, 'tag name must be non-empty');
