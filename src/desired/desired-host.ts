@@ -1,5 +1,6 @@
 import type { HostFacts } from '../tproxy/rules/host-facts.js';
 import type { KumaVersion } from '../versions.js';
+import { hasPath } from '../yaml/yaml-source.js';
 import type { Layer } from './load-repo.js';
 
 /**
@@ -71,13 +72,4 @@ export function locateSetting(host: DesiredHost, path: readonly PropertyKey[]): 
     if (hasPath(layer.data, path)) return { file: layer.file, line: layer.source.lineOf(path) };
   }
   return { file: host.file };
-}
-
-function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
-  let cur: unknown = data;
-  for (const key of path) {
-    if (typeof cur !== 'object' || cur === null || !(String(key) in cur)) return false;
-    cur = (cur as Record<string, unknown>)[String(key)];
-  }
-  return cur !== undefined;
 }

@@ -3,7 +3,7 @@ import { checkTproxyConfigSources } from '../tproxy/check-config.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
 import { formatTproxyConfigYaml } from '../tproxy/format-config.js';
 import type { TproxyLocator } from '../validate/safety-inputs.js';
-import { parseYamlSource, type SourceFile, type YamlSource } from '../yaml/yaml-source.js';
+import { hasPath, parseYamlSource, type SourceFile, type YamlSource } from '../yaml/yaml-source.js';
 
 /** A host's effective tproxy config, loaded from its layers with kumactl's semantics, and where each key was set. */
 export interface LoadedTproxy {
@@ -39,7 +39,7 @@ export function tproxyLoader(
       const locate: TproxyLocator = (keyPath) => {
         for (const p of [...paths].reverse()) {
           const src = source(p);
-          if (src && hasKey(src.data, keyPath)) return { file: p, line: src.lineOf(keyPath) };
+          if (src && hasPath(src.data, keyPath)) return { file: p, line: src.lineOf(keyPath) };
         }
         return { file: paths.at(-1) ?? fallbackFile };
       };
@@ -48,13 +48,4 @@ export function tproxyLoader(
     }
     return hit;
   };
-}
-
-function hasKey(data: unknown, path: readonly string[]): boolean {
-  let cur = data;
-  for (const key of path) {
-    if (typeof cur !== 'object' || cur === null || !(key in cur)) return false;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return true;
 }

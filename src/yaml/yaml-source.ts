@@ -52,6 +52,16 @@ export function parseYamlSource(
   };
 }
 
+/** Whether parsed data has a value at `path` (a key set to null counts: it was written). */
+export function hasPath(data: unknown, path: readonly PropertyKey[]): boolean {
+  let cur: unknown = data;
+  for (const key of path) {
+    if (typeof cur !== 'object' || cur === null || !(String(key) in cur)) return false;
+    cur = (cur as Record<string, unknown>)[String(key)];
+  }
+  return cur !== undefined;
+}
+
 /** Line of the key at `path`, or of the closest existing parent. */
 const lineLookup =
   (lines: ReadonlyMap<string, number>) =>
