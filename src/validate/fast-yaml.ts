@@ -17,6 +17,19 @@ interface Open {
   node: YMap | YSeq;
 }
 
+/** A `key:` with nothing after it: its block (map or seq) starts on a later, deeper (or `- ` at equal) line. */
+interface Pending {
+  map: YMap;
+  key: string;
+  line: number;
+  indent: number;
+}
+
+/** A pending key whose block never came: its value is null. */
+const setNull = (p: Pending): void => {
+  p.map.entries.push({ key: p.key, line: p.line, value: { kind: 'scalar', line: p.line, value: null } });
+};
+
 export function parseSimpleYaml(
   text: string,
   resolve: (scalar: string) => string | number | boolean | null,
@@ -25,8 +38,7 @@ export function parseSimpleYaml(
   if (lines.at(-1) === '') lines.pop();
   let root: YMap | YSeq | undefined;
   const stack: Open[] = [];
-  /** A `key:` with nothing after it: its block (map or seq) starts on a later, deeper (or `- ` at equal) line. */
-  let pending: { map: YMap; key: string; line: number; indent: number } | undefined;
+  let pending: Pending | undefined;
 
   for (const [index, raw] of lines.entries()) {
     const lineNo = index + 1;
@@ -42,13 +54,8 @@ export function parseSimpleYaml(
     if (pending) {
       // The pending key's value is a block: a map indented deeper, or a sequence at its indent or deeper.
       const isSeq = dash !== undefined;
-      if (isSeq ? indent < pending.indent : indent <= pending.indent) {
-        pending.map.entries.push({
-          key: pending.key,
-          line: pending.line,
-          value: { kind: 'scalar', line: pending.line, value: null },
-        });
-      } else {
+      if (isSeq ? indent < pending.indent : indent <= pending.indent) setNull(pending);
+      else {
         const node: YMap | YSeq = isSeq
           ? { kind: 'seq', line: lineNo, items: [] }
           : { kind: 'map', line: lineNo, entries: [] };
@@ -97,13 +104,7 @@ export function parseSimpleYaml(
     if (top!.node.kind !== 'map' || top!.indent !== indent) return undefined;
     if (!addEntry(top!.node, key!, value, lineNo, indent)) return undefined;
   }
-  if (pending) {
-    pending.map.entries.push({
-      key: pending.key,
-      line: pending.line,
-      value: { kind: 'scalar', line: pending.line, value: null },
-    });
-  }
+  if (pending) setNull(pending);
   return root;
 
   function addEntry(map: YMap, rawKey: string, value: string | undefined, lineNo: number, indent: number): boolean {
