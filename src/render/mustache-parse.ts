@@ -84,13 +84,13 @@ export function goQuote(s: string): string {
 /** Real 1-based line of a source offset. */
 export const lineAtOffset = (source: string, offset: number): number => source.slice(0, offset).split('\n').length;
 
-/** Parse like hoisie's ParseString; on success the template renders as kuma-dp would. */
 /**
  * Parsed templates by text: a fleet renders a handful of templates thousands of times, and a parse result is never
  * modified after it is built, so it can be shared.
  */
 const parsed = new Map<string, MustacheParseResult>();
 
+/** Parse like hoisie's ParseString; on success the template renders as kuma-dp would. */
 export function parseTemplate(source: string): MustacheParseResult {
   let result = parsed.get(source);
   if (result === undefined) {

@@ -4,9 +4,6 @@
  */
 import { lineAtOffset, type MustacheElement, type MustacheTemplate, parseTemplate } from './mustache-parse.js';
 
-export type { MustacheElement, MustacheParseError, MustacheParseResult, MustacheTemplate } from './mustache-parse.js';
-export { lineAtOffset, parseTemplate } from './mustache-parse.js';
-
 /** Template data as kuma-dp builds it from `--dataplane-var`: strings, and maps for dotted keys. */
 export type MustacheData = { readonly [key: string]: string | MustacheData };
 export type MustacheValue = string | MustacheData;

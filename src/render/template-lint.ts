@@ -7,15 +7,8 @@ import { parseDocument } from 'yaml';
 import { error, type Issue, warning } from '../issues.js';
 import { editDistance } from '../suggest.js';
 import { effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
-import {
-  goHtmlEscape,
-  lineAtOffset,
-  listTags,
-  parseTemplate,
-  type RenderedLookup,
-  renderMustache,
-} from './mustache.js';
-import { goTrimSpace, type MustacheElement } from './mustache-parse.js';
+import { goHtmlEscape, listTags, type RenderedLookup, renderMustache } from './mustache.js';
+import { goTrimSpace, lineAtOffset, type MustacheElement, parseTemplate } from './mustache-parse.js';
 import { yamlContext, yamlHazard } from './template-yaml-context.js';
 
 export interface TemplateLintInput {

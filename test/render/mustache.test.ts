@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  goSprint,
-  listTags,
-  type MustacheData,
-  parseTemplate,
-  renderKumaDpTemplate,
-} from '../../src/render/mustache.js';
+import { goSprint, listTags, type MustacheData, renderKumaDpTemplate } from '../../src/render/mustache.js';
+import { parseTemplate } from '../../src/render/mustache-parse.js';
 
 const data: MustacheData = {
   name: 'web-1',
