@@ -13,7 +13,7 @@ const hostPath = z.string().min(1);
 /** A path inside the desired-state repo, relative to its root. */
 const repoPath = z.string().min(1);
 
-export const kumaDpSettingsSchema = z
+const kumaDpSettingsSchema = z
   .strictObject({
     user: z.string().min(1).optional().describe('User kuma-dp runs as (runuser -u). Default kuma-dp.'),
     uid: z.number().int().min(0).max(65535).optional().describe('UID of that user. Default 5678, as the guide.'),
@@ -49,13 +49,13 @@ export const kumaDpSettingsSchema = z
   })
   .describe('How kuma-dp runs on the host.');
 
-export const serviceSettingsSchema = z.strictObject({
+const serviceSettingsSchema = z.strictObject({
   user: z.string().min(1).optional().describe('User the service runs as; must differ from the kuma-dp user.'),
   uid: z.number().int().min(0).optional().describe('UID of the service user, when known.'),
   ports: z.array(port).optional().describe('Ports the service listens on.'),
 });
 
-export const safetySettingsSchema = z.strictObject({
+const safetySettingsSchema = z.strictObject({
   sshPort: port.optional().describe('SSH port that must stay out of inbound redirection. Default 22.'),
   allowSshRedirect: z
     .boolean()
@@ -63,9 +63,9 @@ export const safetySettingsSchema = z.strictObject({
     .describe('Waive the SSH exclusion check (the host is reached another way). Default false.'),
 });
 
-export const dataplaneVarValue = z.union([z.string(), z.number(), z.boolean()]);
+const dataplaneVarValue = z.union([z.string(), z.number(), z.boolean()]);
 
-export const dataplaneSettingsSchema = z.strictObject({
+const dataplaneSettingsSchema = z.strictObject({
   template: repoPath.optional().describe('Dataplane template (Kuma YAML with mustache placeholders), repo-relative.'),
   vars: z
     .record(z.string(), dataplaneVarValue)
@@ -102,9 +102,6 @@ export const hostFileSchema = z
   })
   .describe('hosts/<name>.yaml: one host.');
 
-export type KumaDpSettings = z.infer<typeof kumaDpSettingsSchema>;
-export type ServiceSettings = z.infer<typeof serviceSettingsSchema>;
-export type SafetySettings = z.infer<typeof safetySettingsSchema>;
 export type FleetFile = z.infer<typeof fleetFileSchema>;
 export type GroupFile = z.infer<typeof groupFileSchema>;
 export type HostFile = z.infer<typeof hostFileSchema>;

@@ -12,7 +12,7 @@ const PLAIN = /^[^\s#'"&*!|>%@`{}[\],?:-][^#]*?$|^-[^\s#'"{}[\],][^#]*?$/;
 const KEY = /^[A-Za-z0-9_][A-Za-z0-9_./-]*$/;
 
 /** YAML 1.2 core schema (what `yaml` resolves plain scalars to). */
-export function coreScalar(text: string): Value {
+function coreScalar(text: string): Value {
   if (/^(?:~|null|Null|NULL)?$/.test(text)) return null;
   if (/^(?:true|True|TRUE)$/.test(text)) return true;
   if (/^(?:false|False|FALSE)$/.test(text)) return false;
