@@ -13,6 +13,7 @@ import {
   hasKumaComment,
   isKumaChain,
   KUMA_CHAIN_PREFIX,
+  rulesOfChain,
   ruleTarget,
   type SavedRule,
   type SavedRuleSet,
@@ -78,8 +79,8 @@ export function diffRuleSets(
     for (const chain of chainsToCompare(want, have, prefix)) {
       const pair: ChainPair = {
         chain,
-        expected: want.rules.filter((r) => r.chain === chain),
-        live: have.rules.filter((r) => r.chain === chain),
+        expected: rulesOfChain(want, chain),
+        live: rulesOfChain(have, chain),
         declared: { expected: hasChain(want, chain), live: hasChain(have, chain) },
         isJump,
         report: (kind, texts) => out.push({ kind, family, table: name, chain, ...texts }),
