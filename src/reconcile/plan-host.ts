@@ -79,15 +79,6 @@ export function planHost(target: HostTarget, live: LiveState): Plan {
   return { host: target.host, revision: target.revision, steps };
 }
 
-/** Removal runs the guide's order backwards: redirects first, then kuma-dp. */
-export function planRemoval(host: string, live: LiveState): Plan {
-  const steps: Step[] = [];
-  const families = FAMILIES.filter((f) => hasOwned(live.rules.families[f]));
-  if (families.length) steps.push({ kind: 'remove-rules', families, reason: 'Kuma-owned rules are installed' });
-  if (live.kumaDp) steps.push({ kind: 'stop-kuma-dp', reason: 'kuma-dp is running' });
-  return { host, revision: 'removal', steps };
-}
-
 function rulesDiffer(target: HostTarget, live: LiveState, family: Family): boolean {
   const expected = target.rules.expected[family];
   const have = live.rules.families[family];

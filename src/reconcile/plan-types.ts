@@ -2,8 +2,8 @@ import type { Family } from '../tproxy/rules/built-rules.js';
 import type { TargetFile } from './host-target.js';
 
 /**
- * One step of a reconcile, in the guide's order: user -> files -> kuma-dp -> ready -> rules -> verify. Removal runs
- * the other way. Every step says why it is needed; the executor journals each mutating step before it runs.
+ * One step of a reconcile, in the guide's order: user -> files -> kuma-dp -> ready -> rules -> verify. Every step
+ * says why it is needed; the executor journals each mutating step before it runs.
  */
 export type Step =
   | { kind: 'create-user'; user: string; uid: number; reason: string }
@@ -11,8 +11,6 @@ export type Step =
   | { kind: 'start-kuma-dp'; restart: boolean; argv: string[]; env: Record<string, string>; reason: string }
   | { kind: 'wait-ready'; reason: string }
   | { kind: 'apply-rules'; families: Family[]; reason: string }
-  | { kind: 'remove-rules'; families: Family[]; reason: string }
-  | { kind: 'stop-kuma-dp'; reason: string }
   | { kind: 'verify'; reason: string };
 
 export type MutatingStep = Exclude<Step, { kind: 'wait-ready' | 'verify' }>;

@@ -46,10 +46,6 @@ async function runStep(step: Step, ctx: StepContext): Promise<void> {
     case 'apply-rules':
       // Read again: kuma-dp was just (re)started and the rules may have changed under us since planning.
       return ports.applyRules(step.families, await ports.readLive());
-    case 'remove-rules':
-      return ports.removeRules();
-    case 'stop-kuma-dp':
-      return ports.stopKumaDp();
     case 'verify': {
       const live = await ports.readLive();
       const left = planHost(ctx.target, live).steps;
@@ -80,7 +76,6 @@ export function describe(step: Step): string {
     case 'start-kuma-dp':
       return step.restart ? 'restart' : 'start';
     case 'apply-rules':
-    case 'remove-rules':
       return step.families.join(', ');
     default:
       return '';

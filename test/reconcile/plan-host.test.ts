@@ -3,7 +3,7 @@ import { formatSave } from '../../src/iptables/format-save.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { HostTarget } from '../../src/reconcile/host-target.js';
 import type { LiveState } from '../../src/reconcile/live-state.js';
-import { planHost, planRemoval } from '../../src/reconcile/plan-host.js';
+import { planHost } from '../../src/reconcile/plan-host.js';
 import { checkPreconditions } from '../../src/reconcile/preconditions.js';
 import { liveInSync, sampleTarget } from '../support/targets.js';
 
@@ -117,13 +117,6 @@ describe('planHost: the guide order, minimal steps', () => {
       'start-kuma-dp',
       'wait-ready',
       'verify',
-    ]);
-  });
-
-  it('removal runs backwards: rules first, then kuma-dp', () => {
-    expect(planRemoval('example-server', liveInSync(target)).steps.map((s) => s.kind)).toEqual([
-      'remove-rules',
-      'stop-kuma-dp',
     ]);
   });
 });
