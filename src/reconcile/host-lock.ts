@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
+import { pidExists } from '../system/pid-exists.js';
 
 /**
  * One reconcile per host at a time: an exclusive lock file holding the owner's pid. A lock whose process is gone
@@ -17,7 +18,7 @@ export function acquireHostLock(dir: string, host: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && pidExists(owner)) {
         throw new KumaGitopsError(
           'reconcile.locked',
           `another kuma-gitops (pid ${owner}) is reconciling host ${host}: wait for it to finish, or remove ${path} if that process is not kuma-gitops`,
@@ -28,13 +29,4 @@ export function acquireHostLock(dir: string, host: string): () => void {
     }
   }
   throw new KumaGitopsError('reconcile.locked', `could not take the lock ${path} for host ${host}`, { host, path });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CommandRunner } from '../system/command-runner.js';
+import { pidExists } from '../system/pid-exists.js';
 import { RulesError } from './errors.js';
 import type { RulesLogger } from './restore-command.js';
 
@@ -45,19 +46,10 @@ export async function removeStaleProveNamespaces(runner: CommandRunner, logger?:
   for (const line of listed.stdout.split('\n')) {
     const name = line.split(' ')[0] ?? '';
     const pid = Number(NAME.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || pidExists(pid)) continue;
     const result = await runner.run(['ip', 'netns', 'del', name], { allowFailure: true, inNetns: false });
     if (result.exitCode === 0) removed.push(name);
   }
   if (removed.length > 0) logger?.info({ removed }, 'removed network namespaces left by killed runs');
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
