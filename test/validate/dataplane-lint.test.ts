@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { validateRenderedDataplane } from '../../src/validate/dataplane.js';
-import { parseKumaVersion } from '../../src/versions.js';
+import { lineWith, validate } from './dataplane-helpers.js';
 
 /** Warnings: things kuma-dp accepts (or silently drops) that are most likely mistakes. */
-const run = (text: string, version = '2.14.3') =>
-  validateRenderedDataplane(text, { file: 'dp.yaml', version: parseKumaVersion(version) });
-const lineWith = (text: string, needle: string) => {
-  const n = text.split('\n').findIndex((l) => l.includes(needle));
-  if (n < 0) throw new Error(`test bug: ${needle} not in document`);
-  return n + 1;
-};
+const run = (text: string, version = '2.14.3') => validate(text, version);
 
 const BASE = `type: Dataplane
 mesh: default

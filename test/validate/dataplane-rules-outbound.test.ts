@@ -1,25 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Issue } from '../../src/issues.js';
-import { validateRenderedDataplane } from '../../src/validate/dataplane.js';
 import { DNS1123_SUBDOMAIN_MESSAGE } from '../../src/validate/kuma-names.js';
-import { parseKumaVersion } from '../../src/versions.js';
+import { dp, errorsOf, HEAD, INBOUND, lineWith } from './dataplane-helpers.js';
 
 /** Kuma's Validate() messages for outbounds, reachableBackends and gateways (REFERENCE §5). */
-const errorsOf = (text: string, version = '2.14.3'): Issue[] =>
-  validateRenderedDataplane(text, { file: 'dp.yaml', version: parseKumaVersion(version) }).issues.filter(
-    (i) => i.severity === 'error',
-  );
-const lineWith = (text: string, needle: string) => {
-  const n = text.split('\n').findIndex((l) => l.includes(needle));
-  if (n < 0) throw new Error(`test bug: ${needle} not in document`);
-  return n + 1;
-};
-
-const HEAD = 'type: Dataplane\nmesh: default\nname: web\n';
-const INBOUND = '  inbound:\n    - port: 8080\n      tags:\n        kuma.io/service: web\n';
-/** A valid Dataplane whose networking is `address` + `extra` (+ the standard inbound unless `inbound` is given). */
-const dp = (extra = '', opts: { address?: string; inbound?: string; head?: string } = {}) =>
-  `${opts.head ?? HEAD}networking:\n  address: ${opts.address ?? '192.168.1.10'}\n${opts.inbound ?? INBOUND}${extra}`;
 
 type Case = [label: string, text: string, path: string, lineNeedle: string, message: string];
 

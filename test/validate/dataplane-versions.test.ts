@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Issue } from '../../src/issues.js';
-import { validateRenderedDataplane } from '../../src/validate/dataplane.js';
-import { parseKumaVersion } from '../../src/versions.js';
+import { dp as dataplane, validate } from './dataplane-helpers.js';
 
 /** REFERENCE §5: what changed in Dataplane validation between 2.9-2.13 and 2.14. */
 const summary = (text: string, version: string) =>
-  validateRenderedDataplane(text, { file: 'dp.yaml', version: parseKumaVersion(version) }).issues.map(
-    (i: Issue) => `${i.severity} ${i.line} ${i.path}: ${i.message}`,
-  );
+  validate(text, version).issues.map((i) => `${i.severity} ${i.line} ${i.path}: ${i.message}`);
 
-const dp = (networkingRest: string) =>
-  `type: Dataplane\nmesh: default\nname: web\nnetworking:\n  address: 192.168.1.10\n${networkingRest}`;
+/** A Dataplane whose networking is the address and `networkingRest`, with no standard inbound. */
+const dp = (networkingRest: string) => dataplane(networkingRest, { inbound: '' });
 
 const NO_INBOUND = dp('  transparentProxying:\n    redirectPortInbound: 15006\n    redirectPortOutbound: 15001\n');
 const NO_TAGS = dp('  inbound:\n    - port: 8080\n');

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Issue } from '../../src/issues.js';
-import { validateRenderedDataplane } from '../../src/validate/dataplane.js';
-import { parseKumaVersion } from '../../src/versions.js';
+import { lineWith, validate } from './dataplane-helpers.js';
 
 const FILE = 'hosts/web-1.yaml (rendered Dataplane)';
-const run = (text: string, version = '2.14.3') =>
-  validateRenderedDataplane(text, { file: FILE, version: parseKumaVersion(version) });
+const run = (text: string, version = '2.14.3') => validate(text, version, FILE);
 const only = (issues: Issue[], severity: Issue['severity']) => issues.filter((i) => i.severity === severity);
-const lineWith = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 // The transparent-proxy Dataplane of integrate-transparent-proxy-guide.md ("After updating it for transparent
 // proxy"), with the docs' redirect-port placeholders at their defaults and rendered like the guide's kuma-dp run.
