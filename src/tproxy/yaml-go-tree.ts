@@ -1,5 +1,5 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
-import { formatFloat32g, type GoScalar, resolvePlainScalar } from './yaml11-scalars.js';
+import { type GoScalar, resolvePlainScalar, scalarAsGoString } from './yaml11-scalars.js';
 
 /**
  * A YAML document turned into the value tree sigs.k8s.io/yaml hands to encoding/json, with the 1-based line of
@@ -120,22 +120,16 @@ class Converter {
   private keyText(keyNode: Node | null, line: number): string | undefined {
     const target = isAlias(keyNode) ? keyNode.resolve(this.doc) : keyNode;
     const k: GoScalar = isScalar(target) ? this.scalar(target) : { kind: 'null' };
-    switch (k.kind) {
-      case 'string':
-        return k.value;
-      case 'int':
-        return String(k.value);
-      case 'float':
-        return formatFloat32g(k.value).replace('+Inf', '.inf').replace('-Inf', '-.inf').replace('NaN', '.nan');
-      case 'bool':
-        return k.value ? 'true' : 'false';
-      default:
-        this.problems.push({
-          line,
-          message: 'unsupported map key: keys must be strings, numbers or booleans',
-          kind: 'syntax',
-        });
-        return undefined;
+    const text = scalarAsGoString(k);
+    if (text === undefined) {
+      this.problems.push({
+        line,
+        message: 'unsupported map key: keys must be strings, numbers or booleans',
+        kind: 'syntax',
+      });
+      return undefined;
     }
+    // As a string field, but a float key spells its specials the YAML way.
+    return k.kind === 'float' ? text.replace('+Inf', '.inf').replace('-Inf', '-.inf').replace('NaN', '.nan') : text;
   }
 }
