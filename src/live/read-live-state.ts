@@ -22,6 +22,8 @@ export interface ReadLiveStateOptions {
   backend?: IptablesBackend;
   /** Reuse network facts read a moment ago (the first read after preparing the target). */
   network?: NetworkFacts;
+  /** Reuse the user database read a moment ago (likewise). */
+  users?: UserDb;
 }
 
 /** Also returned: the detected backend and the user database, which the executor needs for its commands. */
@@ -41,7 +43,7 @@ export async function readLive(
   options: ReadLiveStateOptions = {},
 ): Promise<LiveRead> {
   const backendP = options.backend === undefined ? detectIptablesBackend(runner) : Promise.resolve(options.backend);
-  const usersP = readUserDb(options.userDbPaths);
+  const usersP = options.users ?? readUserDb(options.userDbPaths);
   const readiness = { timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS };
   const [backend, users, network, proc, ready, files] = await Promise.all([
     backendP,

@@ -67,5 +67,5 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
     o.supervisor === 'systemd'
       ? (await import('../supervisor/systemd-supervisor.js')).createSystemdSupervisor({ host: o.host, runner })
       : createProcessSupervisor({ host: o.host, stateDir: o.stateDir, netns: o.netns });
-  return { target, ports: realHostPorts({ runner, supervisor, target, backend, network, log: o.log }) };
+  return { target, ports: realHostPorts({ runner, supervisor, target, backend, network, users, log: o.log }) };
 }

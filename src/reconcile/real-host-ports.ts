@@ -4,8 +4,8 @@ import { KumaGitopsError } from '../errors.js';
 import { formatSave } from '../iptables/format-save.js';
 import type { IptablesBackend } from '../live/iptables-backend.js';
 import type { NetworkFacts } from '../live/read-facts.js';
-import { readLive } from '../live/read-live-state.js';
-import { readUserDb } from '../live/users.js';
+import { type ReadLiveStateOptions, readLive } from '../live/read-live-state.js';
+import { readUserDb, type UserDb } from '../live/users.js';
 import { applyRules, removeOwned, restoreOwned } from '../rules-apply/apply-rules.js';
 import { type RulesBackend, rulesBackend } from '../rules-apply/backend.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
@@ -25,13 +25,14 @@ export function realHostPorts(o: {
   supervisor: Supervisor;
   target: HostTarget;
   backend: IptablesBackend;
-  /** Network facts prepareHost just read: the first live read reuses them instead of asking again. */
+  /** Network facts and users prepareHost just read: the first live read reuses them instead of asking again. */
   network?: NetworkFacts;
+  users?: UserDb;
   log: (event: string, data?: Record<string, unknown>) => void;
 }): HostPorts {
   const { runner, supervisor, target } = o;
   let backend = o.backend;
-  let network = o.network;
+  let prepared: ReadLiveStateOptions | undefined = { network: o.network, users: o.users };
   const rules: RulesBackend = rulesBackend(backend.backend, {
     ipv4: backend.commands.ipv4,
     ...(backend.commands.ipv6 ? { ipv6: backend.commands.ipv6 } : {}),
@@ -47,9 +48,9 @@ export function realHostPorts(o: {
   return {
     async readLive() {
       const pid = (await supervisor.status())?.pid;
-      const read = await readLive(runner, target, pid, { backend, ...(network ? { network } : {}) });
+      const read = await readLive(runner, target, pid, { ...prepared, backend });
       backend = read.backend;
-      network = undefined;
+      prepared = undefined;
       return read.state;
     },
     async createUser(name, uid) {
