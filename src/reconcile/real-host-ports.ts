@@ -30,8 +30,7 @@ export function realHostPorts(o: {
   users?: UserDb;
   log: (event: string, data?: Record<string, unknown>) => void;
 }): HostPorts {
-  const { runner, supervisor, target } = o;
-  let backend = o.backend;
+  const { runner, supervisor, target, backend } = o;
   let prepared: ReadLiveStateOptions | undefined = { network: o.network, users: o.users };
   const rules: RulesBackend = rulesBackend(backend.backend, {
     ipv4: backend.commands.ipv4,
@@ -49,7 +48,6 @@ export function realHostPorts(o: {
     async readLive() {
       const pid = (await supervisor.status())?.pid;
       const read = await readLive(runner, target, pid, { ...prepared, backend });
-      backend = read.backend;
       prepared = undefined;
       return read.state;
     },
