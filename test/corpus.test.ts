@@ -41,11 +41,16 @@ describe('bad-input corpus', () => {
     const { code, out, err } = await runCli(['validate', '--repo', repo, '--output', 'json', ...(c.args ?? [])]);
     expect(code, `${c.description}\n${out}${err}`).toBe(c.expect.exit);
     if (c.expect.stderr) expect(err).toContain(c.expect.stderr);
-    if (!c.expect.issues) return;
+    if (!c.expect.issues && !c.expect.absent) return;
     const report = JSON.parse(out) as {
       issues: { severity: string; file: string; line?: number; code: string; message: string }[];
     };
-    for (const want of c.expect.issues) {
+    const absent = new Set(c.expect.absent);
+    expect(
+      report.issues.filter((i) => absent.has(i.code)),
+      `${c.description}: follow-up codes that must not be reported`,
+    ).toEqual([]);
+    for (const want of c.expect.issues ?? []) {
       const found = report.issues.find(
         (i) =>
           i.code === want.code &&
