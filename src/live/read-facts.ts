@@ -103,11 +103,3 @@ export function composeHostFacts(
     dockerOutputChain: f?.dockerOutputChain ?? false,
   };
 }
-
-export async function readHostFacts(
-  runner: CommandRunner,
-  backend: IptablesBackend | undefined,
-  users: UserDb,
-): Promise<ResolvedHostFacts> {
-  return composeHostFacts(await readNetworkFacts(runner), backend, users);
-}

@@ -61,13 +61,3 @@ export async function readLive(
   const kumaDp = proc === undefined ? undefined : { ...proc, ready: ready?.ready ?? false };
   return { state: { facts, rules, kumaDp, files, token }, backend, users, readiness: kumaDp ? ready : undefined };
 }
-
-/** The LiveState alone, for callers that need nothing else. */
-export async function readLiveState(
-  runner: CommandRunner,
-  target: HostTarget,
-  kumaDpPid: number | undefined,
-  options: ReadLiveStateOptions = {},
-): Promise<LiveState> {
-  return (await readLive(runner, target, kumaDpPid, options)).state;
-}

@@ -4,15 +4,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { detectIptablesBackend } from '../../src/live/iptables-backend.js';
+import { detectIptablesBackend, type IptablesBackend } from '../../src/live/iptables-backend.js';
 import {
+  composeHostFacts,
   hasNonLoopbackIpv6,
   loopbackName,
   parseLinks,
   parseNameservers,
-  readHostFacts,
+  readNetworkFacts,
 } from '../../src/live/read-facts.js';
-import { createUserDb, readUserDb } from '../../src/live/users.js';
+import { createUserDb, readUserDb, type UserDb } from '../../src/live/users.js';
+import type { CommandRunner } from '../../src/system/command-runner.js';
 import { createCommandRunner } from '../../src/system/execa-runner.js';
 import { describeWithNetns, type Netns } from '../support/netns.js';
 import { DOCKER_OUTPUT_RULES, restore, writeNetnsResolvConf } from './live-support.js';
@@ -71,6 +73,9 @@ describe('parsing what ip and resolv.conf print', () => {
 });
 
 const TOOLS = ['iptables-nft', 'iptables-legacy', 'ip6tables-nft'];
+
+const readHostFacts = async (runner: CommandRunner, backend: IptablesBackend | undefined, users: UserDb) =>
+  composeHostFacts(await readNetworkFacts(runner), backend, users);
 
 await describeWithNetns('read-facts in real namespaces', TOOLS, (fresh) => {
   const factsOf = async (ns: Netns) => {

@@ -1,5 +1,5 @@
 /**
- * readLiveState composes every read for one HostTarget, in a real namespace: rules of the chosen backend, facts,
+ * readLive composes every read for one HostTarget, in a real namespace: rules of the chosen backend, facts,
  * the supervised process and its readiness inside the namespace, files and the token.
  */
 import { chmod, writeFile } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { findTable } from '../../src/iptables/model.js';
 import { IptablesNoneError } from '../../src/live/live-errors.js';
-import { readLive, readLiveState } from '../../src/live/read-live-state.js';
+import { readLive } from '../../src/live/read-live-state.js';
 import type { HostTarget } from '../../src/reconcile/host-target.js';
 import { CommandNotFoundError } from '../../src/system/command-errors.js';
 import type { CommandRunner } from '../../src/system/command-runner.js';
@@ -53,7 +53,7 @@ async function target(port: number): Promise<HostTarget> {
   };
 }
 
-describe('readLiveState without iptables', () => {
+describe('readLive without iptables', () => {
   it('is iptables.none before anything else is reported', async () => {
     const runner: CommandRunner = {
       netns: undefined,
@@ -62,11 +62,11 @@ describe('readLiveState without iptables', () => {
         return { stdout: '', stderr: '', exitCode: 0 };
       },
     };
-    await expect(readLiveState(runner, await target(9902), undefined)).rejects.toBeInstanceOf(IptablesNoneError);
+    await expect(readLive(runner, await target(9902), undefined)).rejects.toBeInstanceOf(IptablesNoneError);
   });
 });
 
-await describeWithNetns('readLiveState in a real namespace', ['iptables-nft', 'ip6tables-nft'], (fresh) => {
+await describeWithNetns('readLive in a real namespace', ['iptables-nft', 'ip6tables-nft'], (fresh) => {
   const servers: ReadyServer[] = [];
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.stop()));
@@ -91,7 +91,6 @@ await describeWithNetns('readLiveState in a real namespace', ['iptables-nft', 'i
     expect(live.readiness).toEqual({ ready: true, status: 200 });
     expect(state.kumaDp).toMatchObject({ pid: server.pid, uid: 0, ready: true });
     expect(state.kumaDp?.argv.slice(0, 2)).toEqual([process.execPath, '-e']);
-    expect(live.readiness).toEqual({ ready: true, status: 200 });
     expect(state.files).toEqual({
       [t.files[0]!.path]: { content: 'type: Dataplane\n', mode: 0o644, uid: 0, gid: 0 },
       [t.files[1]!.path]: undefined,
@@ -100,7 +99,7 @@ await describeWithNetns('readLiveState in a real namespace', ['iptables-nft', 'i
     expect(live.users.findUser('root')?.uid).toBe(0);
 
     // The backend of a previous read can be reused, and the result is the same.
-    expect(await readLiveState(runner, t, server.pid, { backend: live.backend })).toEqual(state);
+    expect((await readLive(runner, t, server.pid, { backend: live.backend })).state).toEqual(state);
   });
 
   it('no pid, or a pid that is gone: kuma-dp is not running', async () => {
@@ -108,7 +107,7 @@ await describeWithNetns('readLiveState in a real namespace', ['iptables-nft', 'i
     const server = await startReadyServer(ns, '127.0.0.1', '503');
     const t = await target(server.port);
     const runner = createCommandRunner({ netns: ns.name });
-    expect((await readLiveState(runner, t, undefined)).kumaDp).toBeUndefined();
+    expect((await readLive(runner, t, undefined)).state.kumaDp).toBeUndefined();
     const live = await readLive(runner, t, server.pid);
     expect(live.state.kumaDp?.ready).toBe(false);
     await server.stop();
