@@ -24,22 +24,26 @@ export function composeHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number]
   const brokenDeps = repo.broken.has(FLEET_FILE) ? [FLEET_FILE] : [];
   for (const [i, name] of (hostLayer.data.groups ?? []).entries()) {
     const group = repo.groups.get(name);
-    const brokenGroup = [...repo.broken].find((f) => f.startsWith(GROUPS_DIR) && baseName(f) === name);
-    if (group) groupLayers.push(group);
-    else if (brokenGroup) brokenDeps.push(brokenGroup);
-    else {
-      const known = [...repo.groups.keys()];
-      issues.push(
-        error({
-          code: 'host.unknown-group',
-          file: entry.file,
-          line: hostLayer.source.lineOf(['groups', i]),
-          path: `groups[${i}]`,
-          message: `group '${name}' does not exist (no groups/${name}.yaml)`,
-          hint: closest(name, known) ? `did you mean '${closest(name, known)}'?` : 'create the group file or remove it',
-        }),
-      );
+    if (group) {
+      groupLayers.push(group);
+      continue;
     }
+    const brokenGroup = [...repo.broken].find((f) => f.startsWith(GROUPS_DIR) && baseName(f) === name);
+    if (brokenGroup) {
+      brokenDeps.push(brokenGroup);
+      continue;
+    }
+    const guess = closest(name, [...repo.groups.keys()]);
+    issues.push(
+      error({
+        code: 'host.unknown-group',
+        file: entry.file,
+        line: hostLayer.source.lineOf(['groups', i]),
+        path: `groups[${i}]`,
+        message: `group '${name}' does not exist (no groups/${name}.yaml)`,
+        hint: guess ? `did you mean '${guess}'?` : 'create the group file or remove it',
+      }),
+    );
   }
   const layers: Layer<object>[] = [...(repo.fleet ? [repo.fleet] : []), ...groupLayers, hostLayer];
   const deps = [...brokenDeps, ...layers.flatMap((l) => [l.file, ...l.refs.values()])];
