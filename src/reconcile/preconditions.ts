@@ -1,3 +1,4 @@
+import { KumaGitopsError } from '../errors.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
 import { foreignReferences } from '../rules-apply/transition-payload.js';
 import type { HostTarget } from './host-target.js';
@@ -37,4 +38,15 @@ export function checkPreconditions(target: HostTarget, live: LiveState): string[
     problems.push(...foreignReferences(extractOwned(saved, { recognize: to ? [to] : [] }), to));
   }
   return problems;
+}
+
+/** Throws `reconcile.refused` listing every problem; `note` follows the revision in the message. */
+export function refuseUnlessPossible(target: HostTarget, live: LiveState, note = ''): void {
+  const problems = checkPreconditions(target, live);
+  if (problems.length === 0) return;
+  throw new KumaGitopsError(
+    'reconcile.refused',
+    `host ${target.host} cannot take revision ${target.revision}${note}:\n  ${problems.join('\n  ')}`,
+    { problems },
+  );
 }

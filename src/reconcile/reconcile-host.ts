@@ -1,10 +1,9 @@
-import { KumaGitopsError } from '../errors.js';
 import { acquireHostLock } from './host-lock.js';
 import type { HostPorts } from './host-ports.js';
 import type { HostTarget } from './host-target.js';
 import { planHost } from './plan-host.js';
 import type { Plan } from './plan-types.js';
-import { checkPreconditions } from './preconditions.js';
+import { refuseUnlessPossible } from './preconditions.js';
 import { recoverInterrupted, rollBack } from './roll-back.js';
 import { runSteps } from './run-steps.js';
 import {
@@ -45,14 +44,7 @@ export async function reconcileHost(o: ReconcileOptions): Promise<ReconcileOutco
   try {
     const recovered = o.dryRun ? undefined : await recoverInterrupted(dir, o.ports, o.log);
     const live = await o.ports.readLive();
-    const problems = checkPreconditions(o.target, live);
-    if (problems.length > 0) {
-      throw new KumaGitopsError(
-        'reconcile.refused',
-        `host ${o.target.host} cannot take revision ${o.target.revision}; nothing was changed:\n  ${problems.join('\n  ')}`,
-        { problems },
-      );
-    }
+    refuseUnlessPossible(o.target, live, '; nothing was changed');
     const plan = planHost(o.target, live);
     if (plan.steps.length === 0) return { status: 'unchanged', plan, recovered };
     if (o.dryRun) return { status: 'planned', plan, recovered };

@@ -1,6 +1,5 @@
-import { KumaGitopsError } from '../../errors.js';
 import { planHost } from '../../reconcile/plan-host.js';
-import { checkPreconditions } from '../../reconcile/preconditions.js';
+import { refuseUnlessPossible } from '../../reconcile/preconditions.js';
 import { prepareHost } from '../../reconcile/prepare-host.js';
 import { readStatus } from '../../reconcile/reconcile-host.js';
 import type { Command } from '../command.js';
@@ -31,14 +30,7 @@ export const planCommand: Command = {
       log,
     });
     const live = await ports.readLive();
-    const problems = checkPreconditions(target, live);
-    if (problems.length > 0) {
-      throw new KumaGitopsError(
-        'reconcile.refused',
-        `host ${host} cannot take revision ${target.revision}:\n  ${problems.join('\n  ')}`,
-        { problems },
-      );
-    }
+    refuseUnlessPossible(target, live);
     const plan = planHost(target, live);
     const failed = readStatus(args.strings['state-dir']!, host).lastFailed;
     const note =
