@@ -5,13 +5,13 @@ import { parseSave } from '../../src/iptables/parse-save.js';
 import { dockerSave, kubeProxySave } from './foreign-fixtures.js';
 import { loadDistroGoldens, withKumaRules } from './goldens.js';
 import {
-  foreignRule,
   isJumpIntoKuma,
   kumaRules,
   numericChanges,
   replaceRule,
   swappablePairs,
   swapRules,
+  withForeignNoise,
   withoutRule,
 } from './mutations.js';
 import { decorateLikeSave } from './save-decorations.js';
@@ -93,17 +93,7 @@ describe.each(goldens)('drift against %s', (_, golden) => {
   });
 
   it('ignores foreign tables, chains and rules after our jumps, counters, # lines and declaration order', () => {
-    const noisy = structuredClone(saved);
-    for (const [t, table] of noisy.tables.entries()) {
-      table.chains.push({ name: `FOREIGN-${t}`, policy: '-' });
-      table.rules.push(foreignRule(`FOREIGN-${t}`, t));
-      for (const builtIn of table.chains.filter((c) => c.policy !== '-')) {
-        table.rules.push(foreignRule(builtIn.name, t + 1), foreignRule(builtIn.name, t + 2));
-      }
-      table.chains.reverse();
-    }
-    noisy.tables.reverse();
-    noisy.tables.push(...parseSave(dockerSave).tables.filter((t) => !noisy.tables.some((n) => n.name === t.name)));
+    const noisy = withForeignNoise(saved);
     expect(diff(noisy)).toEqual([]);
     expect(diff(parseSave(decorateLikeSave(golden.text, 99)))).toEqual([]);
   });

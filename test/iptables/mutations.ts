@@ -3,8 +3,10 @@
  * leaves the input alone.
  */
 import { isKumaChain, isKumaOwned, ruleTarget, type SavedRule, type SavedRuleSet } from '../../src/iptables/model.js';
+import { parseSave } from '../../src/iptables/parse-save.js';
 import { ruleKey } from '../../src/iptables/rule-key.js';
 import { renderRuleText } from '../../src/iptables/words.js';
+import { dockerSave } from './foreign-fixtures.js';
 
 export interface RuleRef {
   table: number;
@@ -92,4 +94,24 @@ export function foreignRule(chain: string, n: number): SavedRule {
     ['-p', 'udp', '-m', 'multiport', '--dports', '1,2,3,4,5,6,7,8,9,10,11,12,13,14,15', '-j', 'ACCEPT'],
   ];
   return makeRule(chain, shapes[n % shapes.length]!);
+}
+
+/**
+ * What a busy host adds around Kuma's rules, none of which is drift: a foreign chain with a rule in every table,
+ * two foreign rules after ours in every built-in chain, chain declarations and tables in reverse order, and
+ * Docker's tables Kuma does not have. Rules stay where they were pushed (not grouped by chain).
+ */
+export function withForeignNoise(set: SavedRuleSet): SavedRuleSet {
+  const noisy = structuredClone(set);
+  for (const [t, table] of noisy.tables.entries()) {
+    table.chains.push({ name: `FOREIGN-${t}`, policy: '-' });
+    table.rules.push(foreignRule(`FOREIGN-${t}`, t));
+    for (const builtIn of table.chains.filter((c) => c.policy !== '-')) {
+      table.rules.push(foreignRule(builtIn.name, t + 1), foreignRule(builtIn.name, t + 2));
+    }
+    table.chains.reverse();
+  }
+  noisy.tables.reverse();
+  noisy.tables.push(...parseSave(dockerSave).tables.filter((t) => !noisy.tables.some((n) => n.name === t.name)));
+  return noisy;
 }

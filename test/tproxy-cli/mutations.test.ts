@@ -9,10 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { formatSave } from '../../src/iptables/format-save.js';
 import type { SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
-import { dockerSave } from '../iptables/foreign-fixtures.js';
 import { type DistroGolden, loadDistroGoldens, withKumaRules } from '../iptables/goldens.js';
 import {
-  foreignRule,
   isJumpIntoKuma,
   kumaRules,
   makeRule,
@@ -20,6 +18,7 @@ import {
   replaceRule,
   swappablePairs,
   swapRules,
+  withForeignNoise,
   withoutRule,
 } from '../iptables/mutations.js';
 import { decorateLikeSave } from '../iptables/save-decorations.js';
@@ -104,18 +103,11 @@ describe.each(cases)('%s', (_, golden) => {
   });
 
   it('foreign tables, chains and rules after ours, counters, # lines, table order: exit 0', async () => {
-    const noisy = structuredClone(saved);
-    for (const [t, table] of noisy.tables.entries()) {
-      table.chains.push({ name: `FOREIGN-${t}`, policy: '-' });
-      table.rules.push(foreignRule(`FOREIGN-${t}`, t));
-      for (const builtIn of table.chains.filter((c) => c.policy !== '-')) {
-        table.rules.push(foreignRule(builtIn.name, t + 1), foreignRule(builtIn.name, t + 2));
-      }
-      table.chains.reverse();
+    const noisy = withForeignNoise(saved);
+    // As *-save prints them: rules grouped by chain, in declaration order.
+    for (const table of noisy.tables) {
       table.rules.sort((a, b) => chainIndex(table, a.chain) - chainIndex(table, b.chain));
     }
-    noisy.tables.reverse();
-    noisy.tables.push(...parseSave(dockerSave).tables.filter((t) => !noisy.tables.some((n) => n.name === t.name)));
     expect(await diff(decorateLikeSave(formatSave(noisy), 42))).toEqual({ code: 0, differences: [] });
   });
 });
