@@ -20,7 +20,7 @@ interface StepContext {
  * can be undone from the journal. Throws on the first failure; the caller rolls back.
  */
 export async function runSteps(plan: Plan, journal: Journal, ctx: StepContext): Promise<void> {
-  for (const [index, step] of plan.steps.entries()) {
+  for (const step of plan.steps) {
     if (isMutating(step)) {
       journal.steps.push({ kind: step.kind, detail: describe(step) });
       writeJson(journalPath(ctx.dir), journal);
@@ -28,7 +28,7 @@ export async function runSteps(plan: Plan, journal: Journal, ctx: StepContext): 
     const started = Date.now();
     await runStep(step, ctx);
     ctx.log('step done', { step: step.kind, detail: describe(step), reason: step.reason, ms: Date.now() - started });
-    failpoint(step, index);
+    failpoint(step);
   }
 }
 
@@ -87,7 +87,7 @@ export function describe(step: Step): string {
  * SIGKILL right after the n-th (default first) step of that kind, exactly as a crash would.
  */
 const seen = new Map<string, number>();
-function failpoint(step: Step, _index: number): void {
+function failpoint(step: Step): void {
   const spec = process.env.KUMA_GITOPS_FAILPOINT;
   if (!spec?.startsWith('after:')) return;
   const [kind, nth = '1'] = spec.slice('after:'.length).split(':');
