@@ -2,8 +2,6 @@ import { hasErrors } from '../issues.js';
 import { ARTEFACT_TITLES, type ArtefactName, type HostOutcome, NO_ARTEFACTS } from '../render/host-artefacts.js';
 import { unifiedDiff } from './line-diff.js';
 
-export { ARTEFACT_TITLES, type ArtefactName };
-
 /** What one host's change is made of: one unified diff per artefact that changed. */
 export interface HostChange {
   host: string;

@@ -1,6 +1,7 @@
 import { listHosts } from '../cli/issue-report.js';
 import { formatIssue } from '../issues.js';
-import { ARTEFACT_TITLES, type ArtefactName, type HostChange } from './compare-hosts.js';
+import { ARTEFACT_TITLES, type ArtefactName } from '../render/host-artefacts.js';
+import type { HostChange } from './compare-hosts.js';
 import { type DiffReport, errorIssues, groupIdenticalChanges } from './diff-report.js';
 
 /** GitHub rejects comments over 65,536 characters; stay well below with room for the truncation note. */

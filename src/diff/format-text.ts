@@ -1,5 +1,5 @@
 import { formatIssue } from '../issues.js';
-import { ARTEFACT_TITLES, type ArtefactName } from './compare-hosts.js';
+import { ARTEFACT_TITLES, type ArtefactName } from '../render/host-artefacts.js';
 import type { DiffReport } from './diff-report.js';
 
 /** Everything, uncut, for terminals and CI logs. */
