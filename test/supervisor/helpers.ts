@@ -7,7 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { liveProcesses, procUid } from '../../src/supervisor/proc-table.js';
 import type { CommandResult, CommandRunner, RunOptions } from '../../src/system/command-runner.js';
+import { until } from '../standin/harness.js';
 import { run } from '../support/netns.js';
+
+export { until };
 
 export const FAKE_DP = fileURLToPath(new URL('./fake-dp.mjs', import.meta.url));
 
@@ -71,17 +74,6 @@ export const fakeDpArgv = (user: string, ...args: string[]): string[] => [
 export async function alive(pid: number): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-}
-
-/** Polls `fn` every 20 ms until it returns something other than undefined. */
-export async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** The log once the fake listens (its SIGTERM handler is installed by then). */
