@@ -35,7 +35,8 @@ describe('fast YAML path for rendered Dataplanes', () => {
     ['root sequence', '- a\n- b: 1\n  c: 2\n'],
   ])('%s', (_name, text) => {
     const f = fast(text);
-    if (f !== undefined) expect(f).toEqual(full(text));
+    expect(f).toBeDefined();
+    expect(f).toEqual(full(text));
   });
 
   it.each([
