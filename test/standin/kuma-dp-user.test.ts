@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithNetns, type Netns, run } from '../support/netns.js';
+import { createTestUser, type TestUser } from '../supervisor/helpers.js';
+import { describeWithNetns, type Netns } from '../support/netns.js';
 import { guideTemplate, killAll, type Running, STANDIN, start, TOKEN, until } from './harness.js';
 
 const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
@@ -12,15 +12,13 @@ const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 // As the guide runs it: `runuser -u <kuma-dp user> -- kuma-dp run ...`, here in a namespace so the default ports
 // (9902, 15006, 15001, 15053) and wildcard listeners are safe.
 await describeWithNetns('stand-in kuma-dp as another user, in a network namespace', ['runuser', 'node'], (fresh) => {
-  const user = `kgtest-${randomBytes(4).toString('hex')}`;
-  let uid: number;
+  let user: TestUser;
   let dir: string;
   let ns: Netns;
   let args: string[];
 
   beforeAll(async () => {
-    await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user]);
-    uid = Number((await run('id', ['-u', user])).stdout.trim());
+    user = await createTestUser();
     dir = await mkdtemp(join(tmpdir(), 'kgtest-standin-user-'));
     await chmod(dir, 0o755); // mkdtemp makes it 0700: the user must reach the files
     await writeFile(join(dir, 'token'), TOKEN, { mode: 0o644 });
@@ -47,7 +45,7 @@ await describeWithNetns('stand-in kuma-dp as another user, in a network namespac
   });
   afterAll(async () => {
     killAll();
-    await run('userdel', [user]).catch(() => undefined);
+    await user?.remove();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -59,12 +57,12 @@ await describeWithNetns('stand-in kuma-dp as another user, in a network namespac
       ns.name,
       'runuser',
       '-u',
-      user,
+      user.name,
       '--',
       STANDIN,
     ]);
   const probe = async (...probeArgs: string[]) => {
-    const r = await ns.exec('runuser', ['-u', user, '--', 'node', PROBE, ...probeArgs]).catch((e: Error) => e);
+    const r = await ns.exec('runuser', ['-u', user.name, '--', 'node', PROBE, ...probeArgs]).catch((e: Error) => e);
     return r instanceof Error ? { ok: false, error: r.message } : JSON.parse(r.stdout);
   };
 
@@ -72,7 +70,7 @@ await describeWithNetns('stand-in kuma-dp as another user, in a network namespac
     const dp = asUser(args);
     await dp.waitForEvent('ready');
     const starting = dp.events().find((e) => e.event === 'starting')!;
-    expect(starting.details.uid).toBe(uid);
+    expect(starting.details.uid).toBe(user.uid);
 
     expect(await probe('http', '127.0.0.1', '9902')).toMatchObject({ ok: true, status: 200, body: 'READY' });
     const inbound = await probe('tcp', '10.77.0.1', '15006');
