@@ -4,7 +4,7 @@
  * exclusions, includePorts, both insertRedirectInsteadOfAppend flags, and the mangle INVALID drop.
  */
 import type { BuiltRule, BuiltRuleSet, Family } from '../../src/tproxy/rules/built-rules.js';
-import { add, ins, loopback, nat, outboundCore, redirects, UID } from './built-fixtures.js';
+import { add, ins, kumaDpDnsZones, loopback, nat, outboundCore, redirects, UID } from './built-fixtures.js';
 
 export function loggingDnsServersRules(family: Family, logLevel: string): BuiltRuleSet {
   const v4 = family === 'ipv4';
@@ -22,16 +22,7 @@ export function loggingDnsServersRules(family: Family, logLevel: string): BuiltR
         `-s ${s} -p udp --sport 53 -j CT --zone 1`,
       ),
     ),
-    add(
-      'OUTPUT',
-      `assign connection tracking zone 1 to DNS traffic from the kuma-dp user (UID ${UID})`,
-      `-p udp --dport 53 -m owner --uid-owner ${UID} -j CT --zone 1`,
-    ),
-    add(
-      'OUTPUT',
-      'assign connection tracking zone 2 to DNS responses from the kuma-dp DNS proxy',
-      `-p udp --sport 15053 -m owner --uid-owner ${UID} -j CT --zone 2`,
-    ),
+    ...kumaDpDnsZones(),
     ...servers.flatMap((s) => [
       add(
         'OUTPUT',

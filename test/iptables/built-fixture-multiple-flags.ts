@@ -1,6 +1,6 @@
 /** The `with-multiple-flags` distro-golden scenario of REFERENCE §7.2, transcribed from §2.4-§2.5. */
 import type { BuiltRuleSet, BuiltTable, Family } from '../../src/tproxy/rules/built-rules.js';
-import { add, ins, nat, outboundCore, type RulesVariant, redirects, UID } from './built-fixtures.js';
+import { add, ins, kumaDpDnsZones, nat, outboundCore, type RulesVariant, redirects, UID } from './built-fixtures.js';
 
 /** `with-multiple-flags` scenario of REFERENCE §7.2 (captureAll DNS, vnet, exclusions). */
 export function multipleFlagsRules(family: Family, variant: RulesVariant = 'V4'): BuiltRuleSet {
@@ -23,16 +23,7 @@ export function multipleFlagsRules(family: Family, variant: RulesVariant = 'V4')
     chains: [],
     rules: [
       add('PREROUTING', 'assign connection tracking zone 1 to all DNS responses', '-p udp --sport 53 -j CT --zone 1'),
-      add(
-        'OUTPUT',
-        `assign connection tracking zone 1 to DNS traffic from the kuma-dp user (UID ${UID})`,
-        `-p udp --dport 53 -m owner --uid-owner ${UID} -j CT --zone 1`,
-      ),
-      add(
-        'OUTPUT',
-        'assign connection tracking zone 2 to DNS responses from the kuma-dp DNS proxy',
-        `-p udp --sport 15053 -m owner --uid-owner ${UID} -j CT --zone 2`,
-      ),
+      ...kumaDpDnsZones(),
       add('OUTPUT', 'assign connection tracking zone 2 to all DNS requests', '-p udp --dport 53 -j CT --zone 2'),
     ],
   };

@@ -68,6 +68,20 @@ export const redirects = (inbound: string, outbound: string): BuiltRule[] => [
   ),
 ];
 
+/** raw OUTPUT rules 1-2 of §2.4 (zone split on): the conntrack zones of kuma-dp's own DNS traffic. */
+export const kumaDpDnsZones = (): BuiltRule[] => [
+  add(
+    'OUTPUT',
+    `assign connection tracking zone 1 to DNS traffic from the kuma-dp user (UID ${UID})`,
+    `-p udp --dport 53 -m owner --uid-owner ${UID} -j CT --zone 1`,
+  ),
+  add(
+    'OUTPUT',
+    'assign connection tracking zone 2 to DNS responses from the kuma-dp DNS proxy',
+    `-p udp --sport 15053 -m owner --uid-owner ${UID} -j CT --zone 2`,
+  ),
+];
+
 export const nat = (rules: BuiltRule[]): BuiltTable => ({ name: 'nat', chains: CHAINS, rules });
 
 /** `default` scenario: §2.10's restore file. */
