@@ -6,7 +6,7 @@
 import { parseDocument } from 'yaml';
 import { error, type Issue, warning } from '../issues.js';
 import { editDistance } from '../suggest.js';
-import { effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
+import { type DottedKeyCollision, effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
 import { goHtmlEscape, listTags, type RenderedLookup, renderMustache } from './mustache.js';
 import { goTrimSpace, lineAtOffset, type MustacheElement, parseTemplate } from './mustache-parse.js';
 import { yamlContext, yamlHazard } from './template-yaml-context.js';
@@ -46,30 +46,9 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
   const varsFile = input.varsFile ?? file;
   const varPath = (key: string) => (input.varsFile ? { path: `dataplane.vars.${key}` } : {});
   const renderedFile = `${file} (rendered Dataplane)`;
-  const issues: Issue[] = [];
   const effective = input.effective ?? effectiveVars(intended);
   const nested = input.nested ?? nestDataplaneVars(effective.vars);
-
-  for (const d of effective.divergences) {
-    const sets = d.pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
-    if (d.reason === 'rejected') {
-      const message = `kuma-dp rejects ${d.flag} and does not start: ${d.error}`;
-      issues.push(error({ code: 'template.var.rejected', file: varsFile, ...varPath(d.key), message }));
-    } else if (d.reason === 'csv-split') {
-      const message = `kuma-dp reads ${d.flag} as CSV (a value with '=' and ',') and sets ${sets}`;
-      const hint = 'kuma-dp cannot take this value as one var: avoid "," (and quotes) in values that contain "="';
-      issues.push(error({ code: 'template.var.csv-split', file: varsFile, ...varPath(d.key), message, hint }));
-    } else {
-      const message = `kuma-dp trims '"' from both ends of ${d.flag} and sets ${sets}`;
-      const hint = 'drop the quotes from the value; quote the placeholder in the template instead';
-      issues.push(error({ code: 'template.var.quotes-trimmed', file: varsFile, ...varPath(d.key), message, hint }));
-    }
-  }
-  for (const c of nested.collisions) {
-    const message = `vars ${c.vars.join(', ')} share the first segment "${c.key}": kuma-dp keeps only one of them, picked by Go map order (random)`;
-    const hint = 'give dotted vars distinct first segments, or avoid dots in var names';
-    issues.push(error({ code: 'template.var.collision', file: varsFile, ...varPath(c.key), message, hint }));
-  }
+  const issues = varFlagIssues(effective, nested.collisions, varsFile, varPath);
 
   const parsed = parseTemplate(template);
   if (!parsed.ok && parsed.error.kind !== 'partial') {
@@ -181,7 +160,8 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
     if (seenLines.has(line)) continue;
     seenLines.add(line);
     const lineStart = output.lastIndexOf('\n', e.pos[0] - 1) + 1;
-    const lineEnd = output.indexOf('\n', lineStart) < 0 ? output.length : output.indexOf('\n', lineStart);
+    const newline = output.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? output.length : newline;
     // Values that end on this line or start on it (a newline in a value is what splits lines).
     const onLine = lookups.filter((l) => l.elem.type === 'var' && l.end > lineStart && l.start <= lineEnd);
     const names = [...new Set(onLine.map(tagText))];
@@ -205,6 +185,37 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
       const message = `var "${key}" is not used by the template ${file}`;
       issues.push(warning({ code: 'template.var.unused', file: varsFile, ...varPath(key), message }));
     }
+  }
+  return issues;
+}
+
+/** What kuma-dp makes of our own `--dataplane-var` flags where that is not what the author wrote. */
+function varFlagIssues(
+  effective: ReturnType<typeof effectiveVars>,
+  collisions: readonly DottedKeyCollision[],
+  varsFile: string,
+  varPath: (key: string) => { path?: string },
+): Issue[] {
+  const issues: Issue[] = [];
+  for (const d of effective.divergences) {
+    const sets = d.pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+    if (d.reason === 'rejected') {
+      const message = `kuma-dp rejects ${d.flag} and does not start: ${d.error}`;
+      issues.push(error({ code: 'template.var.rejected', file: varsFile, ...varPath(d.key), message }));
+    } else if (d.reason === 'csv-split') {
+      const message = `kuma-dp reads ${d.flag} as CSV (a value with '=' and ',') and sets ${sets}`;
+      const hint = 'kuma-dp cannot take this value as one var: avoid "," (and quotes) in values that contain "="';
+      issues.push(error({ code: 'template.var.csv-split', file: varsFile, ...varPath(d.key), message, hint }));
+    } else {
+      const message = `kuma-dp trims '"' from both ends of ${d.flag} and sets ${sets}`;
+      const hint = 'drop the quotes from the value; quote the placeholder in the template instead';
+      issues.push(error({ code: 'template.var.quotes-trimmed', file: varsFile, ...varPath(d.key), message, hint }));
+    }
+  }
+  for (const c of collisions) {
+    const message = `vars ${c.vars.join(', ')} share the first segment "${c.key}": kuma-dp keeps only one of them, picked by Go map order (random)`;
+    const hint = 'give dotted vars distinct first segments, or avoid dots in var names';
+    issues.push(error({ code: 'template.var.collision', file: varsFile, ...varPath(c.key), message, hint }));
   }
   return issues;
 }
