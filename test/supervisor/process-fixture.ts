@@ -3,6 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProcessSupervisor } from '../../src/supervisor/process-supervisor.js';
+import { type ReadinessGateOptions, waitUntilReady } from '../../src/supervisor/readiness-gate.js';
+import { httpReadyProbe } from '../../src/supervisor/ready-probe.js';
+import { createCommandRunner } from '../../src/system/execa-runner.js';
 import type { Netns } from '../support/netns.js';
 
 export interface SupervisorSetup {
@@ -31,4 +34,18 @@ export function supervisorFixture(fresh: () => Promise<Netns>) {
       }
     },
   };
+}
+
+/**
+ * The readiness gate as the reconciler runs it for a supervised kuma-dp: `GET /ready` on 127.0.0.1:9902 inside the
+ * namespace, every 100 ms, giving up as soon as the supervisor no longer sees the process.
+ */
+export function readinessGate({ sup, ns }: Pick<SupervisorSetup, 'sup' | 'ns'>) {
+  const probe = httpReadyProbe(
+    { address: '127.0.0.1', port: 9902 },
+    { runner: createCommandRunner({ netns: ns.name }) },
+  );
+  const wait = (options: Omit<ReadinessGateOptions, 'intervalMs' | 'isAlive'>) =>
+    waitUntilReady(probe, { intervalMs: 100, isAlive: async () => (await sup.status()) !== undefined, ...options });
+  return { probe, wait };
 }

@@ -3,13 +3,10 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { waitUntilReady } from '../../src/supervisor/readiness-gate.js';
-import { httpReadyProbe } from '../../src/supervisor/ready-probe.js';
-import { createCommandRunner } from '../../src/system/execa-runner.js';
 import { guideTemplate, STANDIN, TOKEN } from '../standin/harness.js';
 import { describeWithNetns } from '../support/netns.js';
 import { createTestUser, type TestUser } from './helpers.js';
-import { supervisorFixture } from './process-fixture.js';
+import { readinessGate, supervisorFixture } from './process-fixture.js';
 
 // The guide's command with the stand-in kuma-dp in place of the real one: start, gate on /ready, drain on stop.
 // The stand-in renders the Dataplane with the project's dist/, hence the build.
@@ -49,13 +46,10 @@ await describeWithNetns('process supervisor with the stand-in kuma-dp', ['runuse
   ];
 
   it.skipIf(!built)('starts it, waits for ready, and lets it drain (TERMINATING) on stop', async () => {
-    const { sup, ns } = await fixture.make();
+    const setup = await fixture.make();
+    const { sup } = setup;
     await sup.start(argv(), { KUMA_STANDIN_READY_AFTER_MS: '300', KUMA_STANDIN_DRAIN_MS: '400' });
-    const probe = httpReadyProbe(
-      { address: '127.0.0.1', port: 9902 },
-      { runner: createCommandRunner({ netns: ns.name }) },
-    );
-    await waitUntilReady(probe, { intervalMs: 100, timeoutMs: 15_000, isAlive: async () => !!(await sup.status()) });
+    await readinessGate(setup).wait({ timeoutMs: 15_000 });
     await sup.stop({ timeoutMs: 10_000 });
     const log = await readFile(sup.paths.logFile, 'utf8');
     expect(log).toMatch(/\tready\t/);
@@ -65,34 +59,22 @@ await describeWithNetns('process supervisor with the stand-in kuma-dp', ['runuse
   });
 
   it.skipIf(!built)('a stand-in that never gets ready fails the gate with kuma-dp.not-ready', async () => {
-    const { sup, ns } = await fixture.make();
-    await sup.start(argv(), { KUMA_STANDIN_NEVER_READY: '1' });
-    const probe = httpReadyProbe(
-      { address: '127.0.0.1', port: 9902 },
-      { runner: createCommandRunner({ netns: ns.name }) },
-    );
-    const error = await waitUntilReady(probe, {
-      intervalMs: 100,
-      timeoutMs: 1_500,
-      isAlive: async () => !!(await sup.status()),
-    }).catch((e) => e);
+    const setup = await fixture.make();
+    await setup.sup.start(argv(), { KUMA_STANDIN_NEVER_READY: '1' });
+    const error = await readinessGate(setup)
+      .wait({ timeoutMs: 1_500 })
+      .catch((e) => e);
     expect(error).toMatchObject({ code: 'kuma-dp.not-ready' });
     expect(error.data.lastStatus).toMatch(/HTTP 503 NOT_READY|ECONNREFUSED/);
   });
 
   it.skipIf(!built)('a stand-in that exits at start fails the gate with kuma-dp.exited at once', async () => {
-    const { sup, ns } = await fixture.make();
-    await sup.start(argv(), { KUMA_STANDIN_EXIT_AT_START: '3' });
-    const probe = httpReadyProbe(
-      { address: '127.0.0.1', port: 9902 },
-      { runner: createCommandRunner({ netns: ns.name }) },
-    );
+    const setup = await fixture.make();
+    await setup.sup.start(argv(), { KUMA_STANDIN_EXIT_AT_START: '3' });
     const t0 = Date.now();
-    const error = await waitUntilReady(probe, {
-      intervalMs: 100,
-      timeoutMs: 30_000,
-      isAlive: async () => !!(await sup.status()),
-    }).catch((e) => e);
+    const error = await readinessGate(setup)
+      .wait({ timeoutMs: 30_000 })
+      .catch((e) => e);
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(error).toMatchObject({ code: 'kuma-dp.exited' });
   });

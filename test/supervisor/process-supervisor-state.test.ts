@@ -2,12 +2,9 @@ import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { groupMembers, readProc } from '../../src/supervisor/proc-table.js';
-import { waitUntilReady } from '../../src/supervisor/readiness-gate.js';
-import { httpReadyProbe } from '../../src/supervisor/ready-probe.js';
-import { createCommandRunner } from '../../src/system/execa-runner.js';
 import { describeWithNetns } from '../support/netns.js';
 import { alive, createTestUser, fakeDpArgv, listening, type TestUser, until } from './helpers.js';
-import { supervisorFixture } from './process-fixture.js';
+import { readinessGate, supervisorFixture } from './process-fixture.js';
 
 // What the supervisor must not be fooled by: stale or foreign pidfiles, an agent killed mid-start, a runuser killed
 // under a live kuma-dp, and the agent's own environment.
@@ -128,38 +125,24 @@ await describeWithNetns(
     });
 
     it('the readiness gate waits for a real kuma-dp in the namespace, through the runner', async () => {
-      const { sup, ns } = await fixture.make();
-      await sup.start(fakeDpArgv(user.name), { FAKE_READY_AFTER_MS: '800' });
-      const probe = httpReadyProbe(
-        { address: '127.0.0.1', port: 9902 },
-        { runner: createCommandRunner({ netns: ns.name }) },
-      );
+      const setup = await fixture.make();
+      await setup.sup.start(fakeDpArgv(user.name), { FAKE_READY_AFTER_MS: '800' });
+      const { probe, wait } = readinessGate(setup);
       const statuses: string[] = [];
-      await waitUntilReady(probe, {
-        intervalMs: 100,
-        timeoutMs: 10_000,
-        isAlive: async () => (await sup.status()) !== undefined,
-        onNotReady: ({ status }) => statuses.push(status),
-      });
+      await wait({ timeoutMs: 10_000, onNotReady: ({ status }) => statuses.push(status) });
       expect(statuses.length).toBeGreaterThan(0);
       expect(statuses.at(-1)).toMatch(/^GET http:\/\/127\.0\.0\.1:9902\/ready: (HTTP 503 NOT_READY|.*ECONNREFUSED)/);
       expect(await probe()).toEqual({ ready: true, status: 'GET http://127.0.0.1:9902/ready: HTTP 200 READY' });
     });
 
     it('the readiness gate gives up as soon as kuma-dp crashes, not after the timeout', async () => {
-      const { sup, ns } = await fixture.make();
+      const setup = await fixture.make();
+      const { sup } = setup;
       await sup.start(fakeDpArgv(user.name), { FAKE_NEVER_READY: '1', FAKE_CRASH_AFTER_MS: '500' });
-      const probe = httpReadyProbe(
-        { address: '127.0.0.1', port: 9902 },
-        { runner: createCommandRunner({ netns: ns.name }) },
-      );
       const t0 = Date.now();
-      const error = await waitUntilReady(probe, {
-        intervalMs: 100,
-        timeoutMs: 30_000,
-        isAlive: async () => (await sup.status()) !== undefined,
-        subject: 'kuma-dp of host example-server',
-      }).catch((e) => e);
+      const error = await readinessGate(setup)
+        .wait({ timeoutMs: 30_000, subject: 'kuma-dp of host example-server' })
+        .catch((e) => e);
       expect(Date.now() - t0).toBeLessThan(5_000);
       expect(error).toMatchObject({
         code: 'kuma-dp.exited',
