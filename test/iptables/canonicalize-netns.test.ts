@@ -6,20 +6,25 @@
 import { expect, it } from 'vitest';
 import { canonicalize } from '../../src/iptables/canonicalize.js';
 import { diffRuleSets } from '../../src/iptables/diff-rules.js';
-import { formatSave, formatSaveTable } from '../../src/iptables/format-save.js';
+import { formatSaveTable } from '../../src/iptables/format-save.js';
 import { isKumaOwned, type SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { BuiltRuleSet, Family } from '../../src/tproxy/rules/built-rules.js';
 import { formatRestore } from '../../src/tproxy/rules/format-restore.js';
 import { describeWithNetns, type Netns } from '../support/netns.js';
+import {
+  BACKENDS,
+  type Backend,
+  FAMILIES,
+  foreignRestore,
+  save as saveText,
+  TOOLS,
+  tool,
+} from '../tproxy-cli/netns-support.js';
 import { loggingDnsServersRules } from './built-fixture-logging.js';
 import { multipleFlagsRules } from './built-fixture-multiple-flags.js';
 import { defaultRules, defaultRulesWithoutComments } from './built-fixtures.js';
-import { dockerSave, firewalldSave, kubeProxySave } from './foreign-fixtures.js';
-import { foreignIpv6Restore } from './foreign-ipv6-fixture.js';
 
-const BACKENDS = ['nft', 'legacy'] as const;
-const FAMILIES = ['ipv4', 'ipv6'] as const;
 const FIXTURES: Array<[string, (f: Family) => BuiltRuleSet]> = [
   ['default', (f) => defaultRules(f)],
   ['default without comments', defaultRulesWithoutComments],
@@ -27,28 +32,9 @@ const FIXTURES: Array<[string, (f: Family) => BuiltRuleSet]> = [
   ['logging, DNS servers, mangle (log level 4)', (f) => loggingDnsServersRules(f, '4')],
 ];
 const CASES = BACKENDS.flatMap((b) => FAMILIES.flatMap((f) => FIXTURES.map(([n, build]) => [b, f, n, build] as const)));
-const TOOLS = BACKENDS.flatMap((b) =>
-  ['iptables', 'ip6tables'].flatMap((t) => [`${t}-${b}-restore`, `${t}-${b}-save`]),
-);
 
-const tool = (backend: string, family: Family, verb: 'restore' | 'save') =>
-  `${family === 'ipv4' ? 'iptables' : 'ip6tables'}-${backend}-${verb}`;
-
-async function save(ns: Netns, backend: string, family: Family): Promise<SavedRuleSet> {
-  return parseSave((await ns.exec(tool(backend, family, 'save'), [])).stdout);
-}
-
-/** Docker's filter and nat, firewalld's raw and kube-proxy's mangle: foreign rules in every table we touch. */
-function foreignRestore(family: Family): string {
-  if (family === 'ipv6') return foreignIpv6Restore;
-  const pick = (text: string, name: string) => parseSave(text).tables.filter((t) => t.name === name);
-  const tables = [
-    ...pick(dockerSave, 'filter'),
-    ...pick(dockerSave, 'nat'),
-    ...pick(firewalldSave, 'raw'),
-    ...pick(kubeProxySave, 'mangle'),
-  ];
-  return formatSave({ tables });
+async function save(ns: Netns, backend: Backend, family: Family): Promise<SavedRuleSet> {
+  return parseSave(await saveText(ns, backend, family));
 }
 
 /** Per table, the chains and rules Kuma does not own, in order. */
