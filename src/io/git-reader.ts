@@ -26,7 +26,6 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
     throw new KumaGitopsError('git.not-a-repo', `'${repoDir}' is not inside a git repository`, { repoDir });
   }
   const sub = relative(dir, resolve(repoDir)).split(sep).join('/');
-  const prefix = sub === '' ? '' : `${sub}/`;
   let commit: string;
   try {
     commit = await resolveRevision(dir, ref);
@@ -40,13 +39,9 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
   }
   const oids = new Map<string, string>();
   const { commit: c } = await git.readCommit({ fs, dir, oid: commit, cache: gitCache });
-  await readTree(dir, c.tree, '', oids);
-  if (prefix) {
-    for (const [path, oid] of [...oids]) {
-      oids.delete(path);
-      if (path.startsWith(prefix)) oids.set(path.slice(prefix.length), oid);
-    }
-  }
+  // Only the desired-state folder's tree: the rest of a big repository is never listed.
+  const root = sub === '' ? c.tree : await subtree(dir, c.tree, sub);
+  if (root) await readTree(dir, root, '', oids);
   const label = `${ref} (${commit.slice(0, 7)})`;
   return {
     label,
@@ -84,6 +79,17 @@ async function resolveRevision(dir: string, rev: string): Promise<string> {
       if (!commit.parent[0]) throw new Error(`${rev}: commit ${oid.slice(0, 7)} has no parent`);
       oid = commit.parent[0];
     }
+  }
+  return oid;
+}
+
+/** The tree at `path` below `tree`, or undefined when the revision has no such folder (nothing to read). */
+async function subtree(dir: string, tree: string, path: string): Promise<string | undefined> {
+  let oid: string | undefined = tree;
+  for (const name of path.split('/')) {
+    const { tree: entries } = await git.readTree({ fs, dir, oid, cache: gitCache });
+    oid = entries.find((e) => e.path === name && e.type === 'tree')?.oid;
+    if (!oid) return undefined;
   }
   return oid;
 }
