@@ -23,7 +23,8 @@ export interface DataplaneValidation {
   issues: Issue[];
 }
 
-// hoisie/mustache returns its parse error as the rendered text, e.g. `line 3: unmatched open tag` (REFERENCE §4.4).
+// hoisie/mustache returns its parse error as the rendered text, e.g. `line 3: unmatched open tag` (REFERENCE §4.4):
+// one line and nothing else (no `m` flag, so `.` stops at a newline and `$` is the end of the text).
 const MUSTACHE_ERROR = /^line (\d+): (.+)$/;
 
 /**
@@ -39,12 +40,12 @@ export function validateRenderedDataplane(text: string, opts: ValidateDataplaneO
   });
 
   const mustache = MUSTACHE_ERROR.exec(text.trim());
-  if (mustache && !text.trim().includes('\n')) {
+  if (mustache) {
     // YAML reads this as `{"line 3": "..."}`, so kuma-dp's own error is about the missing type.
     reportError(ctx, {
       code: 'dataplane.template.mustache-error',
       line: 1,
-      message: `not a Dataplane: the template did not render, mustache returned its error "${text.trim()}" as the document (kuma-dp then fails with: invalid resource type "")`,
+      message: `not a Dataplane: the template did not render, mustache returned its error "${mustache[0]}" as the document (kuma-dp then fails with: invalid resource type "")`,
       hint: `fix the template near its line ${mustache[1]}: every {{ needs a matching }}, and every {{#section}} a {{/section}}`,
     });
     return done();
