@@ -45,7 +45,6 @@ const INITIALIZE_CODES = new Set([
 ]);
 // Every 2.11 patch (2.11.0 included) already has the 2.11 loader: compare with 2.11.0, not "2.11 any patch".
 const before211 = (v?: KumaVersion) => !!v && compareKumaVersions(v, { major: 2, minor: 11, patch: 0 }) < 0;
-const upTo214 = (v?: KumaVersion) => !v || compareKumaVersions(v, { major: 2, minor: 14, patch: undefined }) <= 0;
 
 /**
  * What `kumactl install transparent-proxy` ends up with (REFERENCE §1.1): defaults < config sources (in order)
@@ -108,10 +107,8 @@ export function loadKumactlConfig(inv: KumactlInvocation): KumactlConfig {
     } else if (inline !== undefined && inline !== '') load('--config', inline);
     applyEnv();
   } else {
-    const values = [
-      ...(upTo214(inv.version) && args.configFile !== undefined ? [args.configFile] : []),
-      ...args.configSources,
-    ];
+    // `--config-file` is only known up to 2.14: later versions leave configFile undefined (kumactlFlagSpecs).
+    const values = [...(args.configFile !== undefined ? [args.configFile] : []), ...args.configSources];
     for (const value of values) {
       const path = value.trim();
       if (path === '') continue;
