@@ -1,5 +1,6 @@
 import { diffRuleSets } from '../iptables/diff-rules.js';
 import { isKumaOwned, type SavedRuleSet } from '../iptables/model.js';
+import { sameArgv } from '../supervisor/proc-table.js';
 import type { Family } from '../tproxy/rules/built-rules.js';
 import type { HostTarget, TargetFile } from './host-target.js';
 import type { LiveState } from './live-state.js';
@@ -98,8 +99,6 @@ const hasOwned = (set: SavedRuleSet | undefined) =>
  */
 const readByKumaDp = (target: HostTarget, file: TargetFile) =>
   file.purpose === 'dataplane-template' || target.kumaDp.argv.includes(`--transparent-proxy-config=${file.path}`);
-
-const sameArgv = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Only the variables we set count, plus any stray KUMA_* one: those silently override kuma-dp flags. */
 function envDiff(live: Record<string, string>, want: Record<string, string>): string | undefined {
