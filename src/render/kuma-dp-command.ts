@@ -76,6 +76,8 @@ export function buildKumaDpCommand(host: DesiredHost): KumaDpCommand {
 function effectiveSettings(host: DesiredHost, env: Record<string, string>): KumaDpEffective {
   const kd = host.kumaDp;
   const num = (name: string) => (env[name] === undefined ? undefined : Number(env[name]));
+  // Inferred, not in REFERENCE: the true spellings of Go's strconv.ParseBool (case-insensitive here); anything else
+  // is taken as false.
   const bool = (name: string) => (env[name] === undefined ? undefined : /^(1|t|true)$/i.test(env[name]!.trim()));
   const proxyPort = num('KUMA_DNS_PROXY_PORT');
   return {
