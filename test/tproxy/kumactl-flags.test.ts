@@ -204,4 +204,18 @@ describe('config loader version boundary', () => {
     expect(r.errors).toEqual([]);
     expect(r.config.redirect.inbound.port).toBe(16006);
   });
+
+  it('after 2.14 --config-file is an unknown flag and nothing is read', () => {
+    const read: string[] = [];
+    const r = loadKumactlConfig({
+      argv: ['--config-file', '/a.yaml'],
+      readSource: (p: string) => {
+        read.push(p);
+        return '';
+      },
+      version: parseKumaVersion('3.0.0'),
+    });
+    expect(r.errors).toEqual(['unknown flag: --config-file']);
+    expect(read).toEqual([]);
+  });
 });
