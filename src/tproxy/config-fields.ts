@@ -80,13 +80,6 @@ export function matchField(spec: StructSpec, key: string): string | undefined {
   return Object.keys(spec).find((k) => k.toLowerCase() === folded);
 }
 
-/** Every leaf as a dotted path with its kind, in declaration order. */
-export function leafPaths(spec: StructSpec = CONFIG_FILE_FIELDS, prefix = ''): [string, LeafKind][] {
-  return Object.entries(spec).flatMap(([k, v]): [string, LeafKind][] =>
-    typeof v === 'string' ? [[`${prefix}${k}`, v]] : leafPaths(v, `${prefix}${k}.`),
-  );
-}
-
 /** The closest known sibling key, if it is close enough to be a likely typo. */
 export function suggestKey(spec: StructSpec, key: string): string | undefined {
   let best: string | undefined;
