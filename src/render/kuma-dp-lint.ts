@@ -153,7 +153,7 @@ export function lintKumaDp(host: DesiredHost, cmd: KumaDpCommand): Issue[] {
 
   for (const [name, value] of Object.entries(kd.env)) {
     const where = at(['env', name]);
-    const generated = ENV_OVER_FLAG[name]?.(cmd);
+    const generated = Object.hasOwn(ENV_OVER_FLAG, name) ? ENV_OVER_FLAG[name]!(cmd) : undefined;
     if (name === 'KUMA_DATAPLANE_RUNTIME_TOKEN') {
       issues.push(secretInRepo(where));
     } else if (TPROXY_ENV.test(name)) {
