@@ -99,7 +99,7 @@ export function lintKumaDp(host: DesiredHost, cmd: KumaDpCommand): Issue[] {
   for (const [i, arg] of kd.extraArgs.entries()) {
     const m = /^--?([^=]+)/.exec(arg);
     if (!m || !arg.startsWith('-')) continue; // a value of the previous flag
-    const name = SHORT_FLAGS[m[1]!] ?? m[1]!;
+    const name = Object.hasOwn(SHORT_FLAGS, m[1]!) ? SHORT_FLAGS[m[1]!]! : m[1]!;
     const where = at(['extraArgs', i]);
     if ((GENERATED_FLAGS as readonly string[]).includes(name)) {
       issues.push(
