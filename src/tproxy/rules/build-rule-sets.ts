@@ -2,7 +2,7 @@ import type { KumaVersion } from '../../versions.js';
 import { isIpv4Only, type TproxyConfig } from '../config-types.js';
 import type { BuiltRuleSet, BuiltTable, Family } from './built-rules.js';
 import { declaredChains, type FamilyContext, familyContext } from './family-context.js';
-import { type HostFacts, resolveHostFacts } from './host-facts.js';
+import { type HostFacts, type ResolvedHostFacts, resolveHostFacts } from './host-facts.js';
 import { addNatOutputRules, addNatPreroutingRules } from './nat-builtin-chains.js';
 import { addMeshInboundRules, addMeshOutboundRules, addMeshRedirectRules } from './nat-mesh-chains.js';
 import { TableBuilder } from './table-builder.js';
@@ -13,9 +13,8 @@ import { buildRawTable } from './table-raw.js';
  * `IPv4` means dualstack) and the host qualifies (`facts.ipv6`). Inferred: with no usable executables
  * (`facts.executables` false) ip6tables cannot initialise either, so IPv6 is off then too.
  */
-export function ipv6Enabled(config: TproxyConfig, facts: HostFacts): boolean {
-  const f = resolveHostFacts(facts);
-  return !isIpv4Only(config) && f.ipv6 && f.executables;
+function ipv6Enabled(config: TproxyConfig, facts: ResolvedHostFacts): boolean {
+  return !isIpv4Only(config) && facts.ipv6 && facts.executables;
 }
 
 /**
@@ -57,7 +56,7 @@ export function buildRuleSets(
   uid: string,
 ): BuiltRuleSet[] {
   const resolved = resolveHostFacts(facts);
-  const families: Family[] = ipv6Enabled(config, facts) ? ['ipv4', 'ipv6'] : ['ipv4'];
+  const families: Family[] = ipv6Enabled(config, resolved) ? ['ipv4', 'ipv6'] : ['ipv4'];
   return families.map((family) => {
     const ctx = familyContext(version, config, resolved, uid, family);
     // File order raw, nat, mangle; a table without rules is left out (§2.1).
