@@ -1,11 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { LiveKumaDp } from '../reconcile/live-state.js';
+import { childrenOf, isLive, type ProcInfo, procUid, readProc } from '../supervisor/proc-table.js';
 import { LiveReadError } from './live-errors.js';
 
 /**
- * The supervised kuma-dp process as /proc shows it. The supervisor's pid may be `runuser`, which forks and waits
- * (for its PAM session) while its child runs kuma-dp: argv and environment are those of the supervised process (what
- * we started), the uid is the one kuma-dp itself runs as (what the iptables owner match sees).
+ * The supervised kuma-dp process as /proc shows it (read with the supervisor's proc-table.ts). The supervisor's pid
+ * may be `runuser`, which forks and waits (for its PAM session) while its child runs kuma-dp: argv and environment
+ * are those of the supervised process (what we started), the uid is the one kuma-dp itself runs as (what the
+ * iptables owner match sees).
  */
 export type LiveProcess = Omit<LiveKumaDp, 'ready'>;
 
@@ -13,7 +15,8 @@ export type LiveProcess = Omit<LiveKumaDp, 'ready'>;
 const FORKING_WRAPPERS = new Set(['runuser', 'su', 'sudo']);
 const VANISHED = new Set(['ENOENT', 'ESRCH']);
 
-async function readProc(path: string): Promise<string | undefined> {
+async function readEnviron(pid: number): Promise<string | undefined> {
+  const path = `/proc/${pid}/environ`;
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
@@ -21,9 +24,6 @@ async function readProc(path: string): Promise<string | undefined> {
     throw new LiveReadError(path, error);
   }
 }
-
-const splitNul = (text: string): string[] =>
-  text.split('\0').filter((part, i, all) => part !== '' || i < all.length - 1);
 
 export function parseEnviron(text: string): Record<string, string> {
   const env: Record<string, string> = {};
@@ -34,50 +34,29 @@ export function parseEnviron(text: string): Record<string, string> {
   return env;
 }
 
-/** Real uid from the `Uid:` line of /proc/PID/status (real, effective, saved, filesystem). */
-export function parseStatusUid(status: string): number | undefined {
-  const m = /^Uid:\s+(\d+)/m.exec(status);
-  return m ? Number(m[1]) : undefined;
-}
-
-/** ppid from /proc/PID/stat; the command name may hold spaces and parentheses, so parse after the last ')'. */
-export function parseStatPpid(stat: string): number | undefined {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ppid = Number(fields[1]);
-  return Number.isInteger(ppid) ? ppid : undefined;
-}
-
-/** Children of `pid`, lowest pid first, found by scanning /proc/*\/stat (there is no child list in /proc). */
-export async function childPids(pid: number): Promise<number[]> {
-  const entries = await readdir('/proc');
-  const candidates = entries.filter((e) => /^\d+$/.test(e)).map(Number);
-  const stats = await Promise.all(candidates.map((p) => readProc(`/proc/${p}/stat`).catch(() => undefined)));
-  return candidates.filter((_, i) => stats[i] !== undefined && parseStatPpid(stats[i]!) === pid).sort((a, b) => a - b);
-}
-
 const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** Follows forking wrappers (runuser, su, sudo) down to the process they run; at most a few levels. */
-async function innermostPid(pid: number, argv0: string): Promise<number> {
-  let current = pid;
-  let program = argv0;
-  for (let depth = 0; depth < 4 && FORKING_WRAPPERS.has(basename(program)); depth++) {
-    const [child] = await childPids(current);
+async function innermost(process: ProcInfo): Promise<ProcInfo> {
+  let current = process;
+  for (let depth = 0; depth < 4 && FORKING_WRAPPERS.has(basename(current.argv[0] ?? '')); depth++) {
+    const [child] = await childrenOf(current.pid);
     if (child === undefined) break; // a wrapper that exec'd, or whose child is gone: the wrapper is all there is
-    const childArgv = await readProc(`/proc/${child}/cmdline`);
-    if (childArgv === undefined) break;
     current = child;
-    program = splitNul(childArgv)[0] ?? '';
   }
   return current;
 }
 
-/** undefined when the process is gone (or a zombie: its cmdline is empty). */
+/** undefined when the process is gone (or a zombie). */
 export async function readProcess(pid: number): Promise<LiveProcess | undefined> {
-  const [cmdline, environ] = await Promise.all([readProc(`/proc/${pid}/cmdline`), readProc(`/proc/${pid}/environ`)]);
-  if (cmdline === undefined || environ === undefined || cmdline === '') return undefined;
-  const argv = splitNul(cmdline);
-  const target = await innermostPid(pid, argv[0] ?? '');
-  const status = await readProc(`/proc/${target}/status`);
-  return { pid, argv, env: parseEnviron(environ), uid: status === undefined ? undefined : parseStatusUid(status) };
+  const [info, environ] = await Promise.all([
+    // readProc maps a vanished process to undefined; anything else is a read we cannot do.
+    readProc(pid).catch((error: NodeJS.ErrnoException) => {
+      throw new LiveReadError(error.path ?? `/proc/${pid}`, error);
+    }),
+    readEnviron(pid),
+  ]);
+  if (!isLive(info) || info.argv.length === 0 || environ === undefined) return undefined;
+  const target = await innermost(info);
+  return { pid, argv: info.argv, env: parseEnviron(environ), uid: await procUid(target.pid) };
 }

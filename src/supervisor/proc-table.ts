@@ -23,22 +23,18 @@ export async function readProc(pid: number): Promise<ProcInfo | undefined> {
       readFile(`/proc/${pid}/stat`, 'utf8'),
       readFile(`/proc/${pid}/cmdline`, 'utf8'),
     ]);
-    // Field 2 (comm) is in parentheses and may itself contain spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const field = (n: number) => Number(fields[n - 3]);
-    return {
-      pid,
-      state: fields[0] ?? '?',
-      ppid: field(4),
-      pgrp: field(5),
-      session: field(6),
-      startTime: field(22),
-      argv: cmdline === '' ? [] : cmdline.replace(/\0$/, '').split('\0'),
-    };
+    return { pid, ...parseStat(stat), argv: cmdline === '' ? [] : cmdline.replace(/\0$/, '').split('\0') };
   } catch (error) {
     if (isGone(error)) return undefined;
     throw error;
   }
+}
+
+/** The fields of /proc/PID/stat we use. Field 2 (comm) is in parentheses and may itself hold spaces and parentheses. */
+export function parseStat(stat: string): Omit<ProcInfo, 'pid' | 'argv'> {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const field = (n: number) => Number(fields[n - 3]);
+  return { state: fields[0] ?? '?', ppid: field(4), pgrp: field(5), session: field(6), startTime: field(22) };
 }
 
 /** Alive means running or sleeping: a zombie has exited already. */
@@ -54,11 +50,21 @@ export async function liveProcesses(test: (info: ProcInfo) => boolean): Promise<
 /** Every live process whose process group is `pgrp`. */
 export const groupMembers = (pgrp: number): Promise<ProcInfo[]> => liveProcesses((info) => info.pgrp === pgrp);
 
+/** Live children of `pid`, lowest pid first (/proc has no child list: every process's ppid is read). */
+export async function childrenOf(pid: number): Promise<ProcInfo[]> {
+  return (await liveProcesses((info) => info.ppid === pid)).sort((a, b) => a.pid - b.pid);
+}
+
 /** The real uid the process runs as (kuma-dp's, not runuser's), or undefined when it is gone. */
 export async function procUid(pid: number): Promise<number | undefined> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
-  const uid = status === undefined ? undefined : /^Uid:\s+(\d+)/m.exec(status)?.[1];
-  return uid === undefined ? undefined : Number(uid);
+  return status === undefined ? undefined : parseStatusUid(status);
+}
+
+/** Real uid from the `Uid:` line of /proc/PID/status (real, effective, saved, filesystem). */
+export function parseStatusUid(status: string): number | undefined {
+  const m = /^Uid:\s+(\d+)/m.exec(status);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Where the process's stdout goes (a path for files), or undefined when unknown. */

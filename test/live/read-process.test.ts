@@ -4,7 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { childPids, parseEnviron, parseStatPpid, parseStatusUid, readProcess } from '../../src/live/read-process.js';
+import { parseEnviron, readProcess } from '../../src/live/read-process.js';
+import { childrenOf, parseStat, parseStatusUid } from '../../src/supervisor/proc-table.js';
 import { stopChild } from './live-support.js';
 
 const started: ChildProcess[] = [];
@@ -30,7 +31,8 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, ms = 
 
 afterEach(async () => {
   // Children (of runuser, of sh) are killed by pid: SIGKILL to their parent would leave them orphaned.
-  for (const child of started) if (child.pid !== undefined) extraPids.push(...(await childPids(child.pid)));
+  for (const child of started)
+    if (child.pid !== undefined) extraPids.push(...(await childrenOf(child.pid)).map((c) => c.pid));
   for (const pid of extraPids.splice(0)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -46,7 +48,7 @@ describe('parsing /proc', () => {
 
   it('takes the real uid and the ppid after a command name with spaces and parentheses', () => {
     expect(parseStatusUid('Name:\tsleep\nUid:\t65534\t65534\t65534\t65534\nGid:\t65534\n')).toBe(65534);
-    expect(parseStatPpid('4242 (kuma dp (x)) S 4241 4242 1 0 -1')).toBe(4241);
+    expect(parseStat('4242 (kuma dp (x)) S 4241 4242 1 0 -1').ppid).toBe(4241);
   });
 });
 
