@@ -150,7 +150,8 @@ export function parseSimpleSource(text: string): { data: Value; lines: Lines } |
     lineNo: number,
     indent: number,
   ): boolean {
-    if (!KEY.test(key) || Object.hasOwn(map, key)) return false;
+    // `map.__proto__ = v` would set the prototype, where the full parser keeps an own key: leave it to that parser.
+    if (!KEY.test(key) || key === '__proto__' || Object.hasOwn(map, key)) return false;
     const path = [...parent, key];
     lines.set(join(path), lineNo);
     if (valueText === undefined || valueText === '') {

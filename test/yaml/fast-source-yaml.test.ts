@@ -67,6 +67,7 @@ describe('fast path for desired-state YAML files', () => {
     ['a nested flow collection', 'a: [[1]]\n'],
     ['a value with ": "', 'a: b: c\n'],
     ['a tab', 'a:\n\tb: 1\n'],
+    ['a __proto__ key', 'a:\n  __proto__: 1\n'],
   ])('leaves %s to the full parser', (_name, text) => {
     expect(parseSimpleSource(text)).toBeUndefined();
   });
