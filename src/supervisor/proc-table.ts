@@ -42,18 +42,26 @@ export const isLive = (info: ProcInfo | undefined): info is ProcInfo => info !==
 
 /** Every live process that passes `test`. */
 export async function liveProcesses(test: (info: ProcInfo) => boolean): Promise<ProcInfo[]> {
-  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
-  const infos = await Promise.all(pids.map((pid) => readProc(pid)));
+  const infos = await Promise.all((await procPids()).map((pid) => readProc(pid)));
   return infos.filter((info): info is ProcInfo => isLive(info) && test(info));
 }
 
 /** Every live process whose process group is `pgrp`. */
 export const groupMembers = (pgrp: number): Promise<ProcInfo[]> => liveProcesses((info) => info.pgrp === pgrp);
 
-/** Live children of `pid`, lowest pid first (/proc has no child list: every process's ppid is read). */
+/**
+ * Live children of `pid`, lowest pid first. /proc has no child list, so every process's stat is read (only the stat:
+ * this runs on every live read of a runuser-wrapped kuma-dp), then the children in full.
+ */
 export async function childrenOf(pid: number): Promise<ProcInfo[]> {
-  return (await liveProcesses((info) => info.ppid === pid)).sort((a, b) => a.pid - b.pid);
+  const pids = await procPids();
+  const stats = await Promise.all(pids.map((p) => readFile(`/proc/${p}/stat`, 'utf8').catch(() => undefined)));
+  const children = pids.filter((_, i) => stats[i] !== undefined && parseStat(stats[i]!).ppid === pid);
+  return (await Promise.all(children.map(readProc))).filter(isLive).sort((a, b) => a.pid - b.pid);
 }
+
+const procPids = async (): Promise<number[]> =>
+  (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
 
 /** The real uid the process runs as (kuma-dp's, not runuser's), or undefined when it is gone. */
 export async function procUid(pid: number): Promise<number | undefined> {
