@@ -3,16 +3,13 @@
  * rules of other tools: Docker's filter and nat, firewalld's raw, kube-proxy's mangle (IPv4), the IPv6 equivalent,
  * and more foreign rules added after our install (inserted above ours and appended after them).
  */
-import { formatSave } from '../../src/iptables/format-save.js';
 import type { ExpectedRuleSet } from '../../src/iptables/model.js';
-import { parseSave } from '../../src/iptables/parse-save.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
 import type { Family } from '../../src/tproxy/rules/built-rules.js';
 import type { HostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
-import { dockerSave, firewalldSave, kubeProxySave } from '../iptables/foreign-fixtures.js';
-import { foreignIpv6Restore } from '../iptables/foreign-ipv6-fixture.js';
+import { foreignRestore } from '../tproxy-cli/netns-support.js';
 
 export const FACTS: HostFacts = { loopbackInterface: 'lo', users: { 'kuma-dp': 5678, root: 0 }, ipv6: true };
 
@@ -52,18 +49,7 @@ export const withoutComments: ConfigEdit = (c) => {
 };
 
 /** Foreign rules in nat (Docker, with PREROUTING/OUTPUT jumps), filter (FORWARD, DOCKER-USER), raw and mangle. */
-export function foreignBefore(family: Family): string {
-  if (family === 'ipv6') return foreignIpv6Restore;
-  const pick = (text: string, name: string) => parseSave(text).tables.filter((t) => t.name === name);
-  return formatSave({
-    tables: [
-      ...pick(dockerSave, 'filter'),
-      ...pick(dockerSave, 'nat'),
-      ...pick(firewalldSave, 'raw'),
-      ...pick(kubeProxySave, 'mangle'),
-    ],
-  });
-}
+export const foreignBefore = foreignRestore;
 
 /** Added with `--noflush` after our install: inserted above our rules and appended below them, in every table. */
 export const FOREIGN_AFTER = `*nat
