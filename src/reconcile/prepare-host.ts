@@ -2,7 +2,6 @@ import { composeHost } from '../desired/compose-host.js';
 import { loadRepo } from '../desired/load-repo.js';
 import { KumaGitopsError, ValidationError } from '../errors.js';
 import { dirRepoReader } from '../io/dir-reader.js';
-import { hasErrors } from '../issues.js';
 import { detectIptablesBackend } from '../live/iptables-backend.js';
 import { composeHostFacts, readNetworkFacts } from '../live/read-facts.js';
 import { readUserDb } from '../live/users.js';
@@ -39,7 +38,7 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
   const [result] = renderRepo(repo, o.host);
   const entry = repo.hosts.find((h) => h.name === o.host)!;
   const errors = result!.issues.filter((i) => i.severity === 'error');
-  if (hasErrors(result!.issues) || !result!.rendered) {
+  if (errors.length > 0 || !result!.rendered) {
     throw new ValidationError(
       `the desired state of host ${o.host} in ${o.repo} is invalid (${errors.length} error(s)); nothing was changed`,
       errors,
