@@ -7,8 +7,6 @@ import { join } from 'node:path';
 import type { Family } from '../../src/tproxy/rules/built-rules.js';
 import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
-export const GOLDEN_DIR = KUMA_GOLDEN_DIR;
-
 export type GoldenContent = 'save' | 'empty' | 'executable-not-found';
 
 export interface DistroGolden {
@@ -28,12 +26,13 @@ const NAME =
   /^(.*?)(?:-(default|with-multiple-flags|with-multiple-config-flags))?\.(ip6?tables(?:-nft|-legacy)?)\.golden$/;
 
 export function loadDistroGoldens(): DistroGolden[] {
-  if (!existsSync(GOLDEN_DIR)) throw new Error(`Kuma goldens not found at ${GOLDEN_DIR}; set KUMA_GOLDEN_DIR`);
+  if (!existsSync(KUMA_GOLDEN_DIR))
+    throw new Error(`Kuma goldens not found at ${KUMA_GOLDEN_DIR}; set KUMA_GOLDEN_DIR`);
   const out: DistroGolden[] = [];
-  for (const version of readdirSync(GOLDEN_DIR)
+  for (const version of readdirSync(KUMA_GOLDEN_DIR)
     .filter((v) => /^v\d/.test(v))
     .sort()) {
-    const dir = join(GOLDEN_DIR, version, 'distro');
+    const dir = join(KUMA_GOLDEN_DIR, version, 'distro');
     for (const file of readdirSync(dir).sort()) {
       const m = NAME.exec(file);
       if (!m) continue;

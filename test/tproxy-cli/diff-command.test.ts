@@ -1,11 +1,11 @@
 /** `kuma-gitops tproxy diff`: the report, its exit codes, and live input it cannot read. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GOLDEN_DIR } from '../iptables/goldens.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 import { runCli } from '../support/sample-repo.js';
 import { DISTRO_FACTS, tempFile } from './golden-inputs.js';
 
-const GOLDEN = `${GOLDEN_DIR}/v2.14/distro/debian-12-default.iptables.golden`;
+const GOLDEN = `${KUMA_GOLDEN_DIR}/v2.14/distro/debian-12-default.iptables.golden`;
 const golden = readFileSync(GOLDEN, 'utf8');
 const diff = (live: string, ...argv: string[]) =>
   runCli(['tproxy', 'diff', '--live', live, '--facts', DISTRO_FACTS, ...argv, '--', '--kuma-dp-user', 'kuma-dp']);
@@ -76,7 +76,7 @@ describe('tproxy diff', () => {
   });
 
   it('a family kumactl would not build expects no Kuma rules there', async () => {
-    const v6 = `${GOLDEN_DIR}/v2.14/distro/debian-12-default.ip6tables.golden`;
+    const v6 = `${KUMA_GOLDEN_DIR}/v2.14/distro/debian-12-default.ip6tables.golden`;
     const noV6 = tempFile({ loopbackInterface: 'ifPlaceholder', users: { 'kuma-dp': 5678 }, ipv6: false });
     const empty = tempFile(
       '*nat\n:PREROUTING ACCEPT\n:INPUT ACCEPT\n:OUTPUT ACCEPT\n:POSTROUTING ACCEPT\nCOMMIT\n',

@@ -6,12 +6,13 @@
  * placeholders are not iptables-save output at all.
  */
 import { describe, expect, it } from 'vitest';
-import { GOLDEN_DIR, loadDistroGoldens } from '../iptables/goldens.js';
+import { loadDistroGoldens } from '../iptables/goldens.js';
+import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 import { runCli } from '../support/sample-repo.js';
 import { distroDiffArgv } from './golden-inputs.js';
 
 const goldens = loadDistroGoldens();
-const path = (id: string) => `${GOLDEN_DIR}/${id.replace('/', '/distro/')}.golden`;
+const path = (id: string) => `${KUMA_GOLDEN_DIR}/${id.replace('/', '/distro/')}.golden`;
 const withKuma = goldens.filter((g) => g.content === 'save' && g.text.includes('KUMA_MESH'));
 const withoutKuma = goldens.filter((g) => g.content !== 'executable-not-found' && !g.text.includes('KUMA_MESH'));
 const notFound = goldens.filter((g) => g.content === 'executable-not-found');

@@ -2,25 +2,13 @@
  * Kuma's vectors (REFERENCE §7) as `kuma-gitops tproxy` command lines: which version, facts and kumactl flags
  * reproduce each golden. Facts go through a real `--facts` file, as a user would give them.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { Family } from '../../src/tproxy/rules/built-rules.js';
-import { type DistroGolden, GOLDEN_DIR } from '../iptables/goldens.js';
-
-export interface GoldenCase {
-  flags: string[];
-  extra_flags?: string[];
-  golden: string | null;
-  expected_stderr?: string;
-  expected_stderr_contains?: string;
-}
-
-export const CASES = JSON.parse(readFileSync(join(GOLDEN_DIR, 'cases.json'), 'utf8')) as Record<string, GoldenCase>;
-
-/** Version directories and the Kuma version each one models. */
-export const VERSION_DIRS: Record<string, string> = { 'v2.9': '2.9', 'v2.13': '2.13', 'v2.14': '2.14' };
+import type { DistroGolden } from '../iptables/goldens.js';
+import { KUMA_GOLDEN_CASES, KUMA_GOLDEN_VERSIONS } from '../support/kuma-golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kg-tproxy-cli-'));
 // Each test file evaluates this module afresh, so the hook removes that file's directory when it is done.
@@ -54,12 +42,14 @@ export const DISTRO_FACTS = tempFile(
  * compares IPv6 goldens only when its suite runs with IPV6=true. We check them as 2.13.0 vectors.
  */
 export function distroVersion(golden: Pick<DistroGolden, 'version' | 'family'>): string {
-  return golden.version === 'v2.13' && golden.family === 'ipv6' ? '2.13.0' : VERSION_DIRS[golden.version]!;
+  return golden.version === 'v2.13' && golden.family === 'ipv6'
+    ? '2.13.0'
+    : KUMA_GOLDEN_VERSIONS[golden.version as keyof typeof KUMA_GOLDEN_VERSIONS];
 }
 
 /** The kumactl flags of a distro case: `--kuma-dp-user kuma-dp` and the case's own (cases.json `distro/*`). */
 export function distroFlags(scenario: string): string[] {
-  const c = CASES[`distro/${scenario}`];
+  const c = KUMA_GOLDEN_CASES[`distro/${scenario}`];
   if (!c) throw new Error(`cases.json has no distro/${scenario}`);
   return ['--kuma-dp-user', 'kuma-dp', ...c.flags];
 }
@@ -82,15 +72,4 @@ export function distroDiffArgv(golden: DistroGolden, live: string, output: 'text
     '--',
     ...distroFlags(golden.scenario),
   ];
-}
-
-/** Kuma's normalisation of dry-run stdout (cases.json `_meta.kumactl_normalisation`). */
-export function normaliseKumactl(out: string): string {
-  return out
-    .replace(/-o ([^ ]+)/g, '-o ifPlaceholder')
-    .replace(/-m comment --comment ".*?" /g, '')
-    .replace(
-      /^-I OUTPUT (\d+) -p udp --dport 53 -m owner --uid-owner (\d+) -j (\w+)$/gm,
-      '-I OUTPUT $1 -p udp --dport 53 -m owner --uid-owner $2 -j dnsJumpTargetPlaceholder',
-    );
 }

@@ -1,10 +1,11 @@
 /** `kuma-gitops tproxy import -- <kumactl flags>`: the YAML gives the same rules as the flags it came from. */
 import { describe, expect, it } from 'vitest';
+import { KUMA_GOLDEN_CASES } from '../support/kuma-golden.js';
 import { runCli } from '../support/sample-repo.js';
-import { CASES, tempFile } from './golden-inputs.js';
+import { tempFile } from './golden-inputs.js';
 
 /** Every flag combination of Kuma's vectors: the kumactl dry-run cases and the distro flags case. */
-const flagCases = Object.entries(CASES).filter(
+const flagCases = Object.entries(KUMA_GOLDEN_CASES).filter(
   ([name]) => name.startsWith('kumactl/') || name === 'distro/with-multiple-flags',
 );
 

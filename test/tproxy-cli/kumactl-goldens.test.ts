@@ -6,17 +6,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GOLDEN_DIR } from '../iptables/goldens.js';
+import {
+  DEAD_KUMACTL_GOLDEN,
+  KUMA_GOLDEN_CASES,
+  KUMA_GOLDEN_DIR,
+  KUMA_GOLDEN_VERSIONS,
+  normaliseKumactl,
+} from '../support/kuma-golden.js';
 import { runCli } from '../support/sample-repo.js';
-import { CASES, KUMACTL_FACTS, normaliseKumactl, VERSION_DIRS } from './golden-inputs.js';
+import { KUMACTL_FACTS } from './golden-inputs.js';
 
-/** Stale: placeholders and variant-V1 rules, and Kuma's own test skips it (REFERENCE §7.1). */
-const DEAD_GOLDEN = 'install-transparent-proxy.dns.golden.txt';
-
-const goldenCases = Object.entries(CASES).filter(
-  ([name, c]) => name.startsWith('kumactl/') && c.golden !== null && !c.golden.endsWith(DEAD_GOLDEN),
+const goldenCases = Object.entries(KUMA_GOLDEN_CASES).filter(
+  ([name, c]) => name.startsWith('kumactl/') && c.golden !== null && !c.golden.endsWith(DEAD_KUMACTL_GOLDEN),
 );
-const errorCases = Object.entries(CASES).filter(([name]) => name.startsWith('kumactl-error/'));
+const errorCases = Object.entries(KUMA_GOLDEN_CASES).filter(([name]) => name.startsWith('kumactl-error/'));
 
 const rules = (version: string, flags: string[]) =>
   runCli([
@@ -32,9 +35,9 @@ const rules = (version: string, flags: string[]) =>
     ...flags,
   ]);
 
-describe.each(Object.entries(VERSION_DIRS))('kumactl dry-run goldens in %s', (dir, version) => {
+describe.each(Object.entries(KUMA_GOLDEN_VERSIONS))('kumactl dry-run goldens in %s', (dir, version) => {
   it('every golden file but the dead one has a case', () => {
-    const files = readdirSync(join(GOLDEN_DIR, dir, 'kumactl')).filter((f) => f !== DEAD_GOLDEN);
+    const files = readdirSync(join(KUMA_GOLDEN_DIR, dir, 'kumactl')).filter((f) => f !== DEAD_KUMACTL_GOLDEN);
     const covered = new Set(goldenCases.map(([, c]) => c.golden!.replace('kumactl/', '')));
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => !covered.has(f))).toEqual([]);
@@ -45,7 +48,7 @@ describe.each(Object.entries(VERSION_DIRS))('kumactl dry-run goldens in %s', (di
     const r = await rules(version, c.flags);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(normaliseKumactl(r.out)).toBe(readFileSync(join(GOLDEN_DIR, dir, c.golden!), 'utf8'));
+    expect(normaliseKumactl(r.out)).toBe(readFileSync(join(KUMA_GOLDEN_DIR, dir, c.golden!), 'utf8'));
   });
 
   it.each(errorCases)('%s: exit 1 with kumactl message', async (_, c) => {

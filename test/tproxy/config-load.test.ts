@@ -1,20 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultTproxyConfig } from '../../src/tproxy/config-types.js';
 import { loadTproxyConfigSources } from '../../src/tproxy/load-config.js';
-import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
-
-const cases = JSON.parse(readFileSync(`${KUMA_GOLDEN_DIR}/cases.json`, 'utf8')) as Record<
-  string,
-  { files: Record<string, string>; stdin: string; flags: string[] }
->;
+import { KUMA_GOLDEN_CASES } from '../support/kuma-golden.js';
 
 const load = (...texts: string[]) =>
   loadTproxyConfigSources(texts.map((text, i) => ({ file: `f${i + 1}.yaml`, text })));
 
 describe('loadTproxyConfigSources merge semantics', () => {
   it('distro/with-multiple-config-flags: /1.yaml, /2.yaml, then stdin (echo adds a newline)', () => {
-    const c = cases['distro/with-multiple-config-flags']!;
+    const c = KUMA_GOLDEN_CASES['distro/with-multiple-config-flags']!;
     const sources = c.flags
       .filter((_, i) => c.flags[i - 1] === '--config')
       .map((file) => ({ file, text: file === '-' ? `${c.stdin}\n` : c.files[file]! }));

@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KumaGitopsError } from '../../src/errors.js';
 import { importKumactlInvocation } from '../../src/tproxy/import-config.js';
 import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
 import { loadTproxyConfigSources } from '../../src/tproxy/load-config.js';
-import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
-
-const cases = JSON.parse(readFileSync(`${KUMA_GOLDEN_DIR}/cases.json`, 'utf8')) as Record<
-  string,
-  { command?: string[]; files: Record<string, string>; stdin: string; expect_error?: boolean }
->;
+import { KUMA_GOLDEN_CASES } from '../support/kuma-golden.js';
 
 describe('importKumactlInvocation', () => {
   it('writes only the keys that differ from the defaults', () => {
@@ -57,15 +51,14 @@ redirect:
     expect(() => importKumactlInvocation(['--config', 'a.yaml'])).toThrow(/cannot read a.yaml here/);
   });
 
-  it.each(Object.entries(cases).filter(([n, c]) => /^(kumactl|distro)\//.test(n) && c.command && !c.expect_error))(
-    '%s: the imported file gives the same config as the invocation',
-    (_name, c) => {
-      const options = { readSource: (p: string) => c.files[p] ?? '', stdin: `${c.stdin}\n` };
-      const yaml = importKumactlInvocation(c.command!, options);
-      const expected = loadKumactlConfig({ argv: c.command!, ...options }).config;
-      const { config, issues } = loadTproxyConfigSources([{ file: 'imported.yaml', text: yaml }]);
-      expect(issues).toEqual([]);
-      expect(config).toEqual({ ...expected, dryRun: false });
-    },
-  );
+  it.each(
+    Object.entries(KUMA_GOLDEN_CASES).filter(([n, c]) => /^(kumactl|distro)\//.test(n) && c.command && !c.expect_error),
+  )('%s: the imported file gives the same config as the invocation', (_name, c) => {
+    const options = { readSource: (p: string) => c.files[p] ?? '', stdin: `${c.stdin}\n` };
+    const yaml = importKumactlInvocation(c.command!, options);
+    const expected = loadKumactlConfig({ argv: c.command!, ...options }).config;
+    const { config, issues } = loadTproxyConfigSources([{ file: 'imported.yaml', text: yaml }]);
+    expect(issues).toEqual([]);
+    expect(config).toEqual({ ...expected, dryRun: false });
+  });
 });

@@ -1,23 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultTproxyConfig } from '../../src/tproxy/config-types.js';
 import { formatKumactlStderr, loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
-import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
+import { KUMA_GOLDEN_CASES, type KumaGoldenCase } from '../support/kuma-golden.js';
 
-interface GoldenCase {
-  command?: string[];
-  flags: string[];
-  files: Record<string, string>;
-  stdin: string;
-  expected_stderr?: string;
-  expected_stderr_contains?: string;
-}
-const cases = JSON.parse(readFileSync(`${KUMA_GOLDEN_DIR}/cases.json`, 'utf8')) as Record<string, GoldenCase>;
-const named = (prefix: string) => Object.entries(cases).filter(([n, c]) => n.startsWith(prefix) && c.command);
+const named = (prefix: string) =>
+  Object.entries(KUMA_GOLDEN_CASES).filter(([n, c]) => n.startsWith(prefix) && c.command);
 
 // The kumactl test machine and the distro containers: root exists; the distros add kuma-dp with UID 5678.
 const USERS = { root: 0, 'kuma-dp': 5678 };
-const run = (c: GoldenCase) =>
+const run = (c: KumaGoldenCase) =>
   loadKumactlConfig({
     argv: c.command!,
     env: {},
@@ -48,7 +39,7 @@ describe('success vectors from cases.json', () => {
   });
 
   it('kumactl/overrides-ipv4: the golden flags give the overrides config', () => {
-    const { config, uid } = run(cases['kumactl/overrides-ipv4']!);
+    const { config, uid } = run(KUMA_GOLDEN_CASES['kumactl/overrides-ipv4']!);
     const expected = defaultTproxyConfig();
     expected.dryRun = true;
     expected.ipFamilyMode = 'ipv4';
@@ -62,7 +53,7 @@ describe('success vectors from cases.json', () => {
   });
 
   it('kumactl/dns-skip-conntrack-zone-split: captureAll forces DNS redirection on', () => {
-    const { config, uid } = run(cases['kumactl/dns-skip-conntrack-zone-split']!);
+    const { config, uid } = run(KUMA_GOLDEN_CASES['kumactl/dns-skip-conntrack-zone-split']!);
     expect(config.redirect.dns).toEqual({
       ...defaultTproxyConfig().redirect.dns,
       enabled: true,
@@ -74,7 +65,7 @@ describe('success vectors from cases.json', () => {
   });
 
   it('kumactl/excludedports: repeated --exclude-outbound-ports-for-uids append, not comma-split', () => {
-    expect(run(cases['kumactl/excludedports']!).config.redirect.outbound.excludePortsForUIDs).toEqual([
+    expect(run(KUMA_GOLDEN_CASES['kumactl/excludedports']!).config.redirect.outbound.excludePortsForUIDs).toEqual([
       'tcp:1900,1902,1000-2000:106-108',
       'tcp:2900,2902,3000-5000:203',
       'udp:3900,3902,4000-6000:303',
@@ -82,7 +73,7 @@ describe('success vectors from cases.json', () => {
   });
 
   it('distro/with-multiple-flags: every list flag collected in order', () => {
-    const { config, uid } = run(cases['distro/with-multiple-flags']!);
+    const { config, uid } = run(KUMA_GOLDEN_CASES['distro/with-multiple-flags']!);
     expect(uid).toBe('5678');
     expect(config.redirect.vnet.networks).toEqual(['docker0:172.17.0.0/16', 'br+:172.18.0.0/16', 'iface:::1/64']);
     expect(config.redirect.outbound.excludePortsForIPs).toEqual(['10.0.0.1,192.168.0.0/24,fe80::1', 'fd00::/8']);
@@ -97,7 +88,7 @@ describe('success vectors from cases.json', () => {
   });
 
   it('distro/with-multiple-config-flags: files then stdin, stdin lists win', () => {
-    const { config } = run(cases['distro/with-multiple-config-flags']!);
+    const { config } = run(KUMA_GOLDEN_CASES['distro/with-multiple-config-flags']!);
     expect(config.redirect.dns).toMatchObject({ enabled: true, captureAll: true, port: 8888 });
     expect(config.redirect.inbound.excludePorts).toEqual([4444, 55555]);
     expect(config.redirect.outbound.excludePortsForIPs).toEqual(['10.0.0.1,192.168.0.0/24,fe80::1', 'fd00::/8']);

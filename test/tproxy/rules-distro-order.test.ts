@@ -9,7 +9,7 @@ import type { BuiltRule, BuiltTable } from '../../src/tproxy/rules/built-rules.j
 import { COMMENT_PREFIX } from '../../src/tproxy/rules/built-rules.js';
 import { DEFAULT_HOST_FACTS } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
-import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
+import { KUMA_GOLDEN_CASES, KUMA_GOLDEN_DIR, KUMA_GOLDEN_VERSIONS } from '../support/kuma-golden.js';
 
 /**
  * Cross-check against Kuma's distro goldens (iptables-save after a real install, §7.2) without converting to
@@ -17,12 +17,6 @@ import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
  * applied to an empty chain, §2.7) must carry the same comments and jump targets as the golden lines. Comments
  * hold the addresses, ports and UIDs, so this checks rule choice, order and comment text for every version.
  */
-const GOLDEN = KUMA_GOLDEN_DIR;
-const cases = JSON.parse(readFileSync(join(GOLDEN, 'cases.json'), 'utf8')) as Record<
-  string,
-  { base_flags: string[]; flags: string[] }
->;
-const VERSIONS = { 'v2.9': '2.9', 'v2.13': '2.13', 'v2.14': '2.14' } as const;
 
 // HAND-WRITTEN from cases.json `distro/*` (flags after `--kuma-dp-user kuma-dp`) before kumactl-flags.ts landed;
 // kept as a cross-check of the parser, which now builds the configs.
@@ -92,10 +86,10 @@ function kernelOrder(table: BuiltTable): Chains {
 function goldenFiles(dir: string): { file: string; kase: string; family: 'ipv4' | 'ipv6' }[] {
   const seen = new Set<string>();
   const out: { file: string; kase: string; family: 'ipv4' | 'ipv6' }[] = [];
-  for (const file of readdirSync(join(GOLDEN, dir, 'distro')).sort()) {
+  for (const file of readdirSync(join(KUMA_GOLDEN_DIR, dir, 'distro')).sort()) {
     const m = /-(default|with-multiple-flags)\.(ip6?)tables(?:-nft|-legacy)?\.golden$/.exec(file);
     if (!m) continue;
-    const text = readFileSync(join(GOLDEN, dir, 'distro', file), 'utf8');
+    const text = readFileSync(join(KUMA_GOLDEN_DIR, dir, 'distro', file), 'utf8');
     if (!text.includes('KUMA_MESH') || seen.has(text)) continue; // "executable not found", empty tables, copies
     seen.add(text);
     out.push({ file, kase: m[1]!, family: m[2] === 'ip6' ? 'ipv6' : 'ipv4' });
@@ -110,14 +104,14 @@ function goldenFiles(dir: string): { file: string; kase: string; family: 'ipv4' 
  * REFERENCE §2.13 makes V3 apply to both families, so we check them as 2.13.0 vectors instead.
  */
 const versionFor = (dir: string, family: 'ipv4' | 'ipv6'): string =>
-  dir === 'v2.13' && family === 'ipv6' ? '2.13.0' : VERSIONS[dir as keyof typeof VERSIONS];
+  dir === 'v2.13' && family === 'ipv6' ? '2.13.0' : KUMA_GOLDEN_VERSIONS[dir as keyof typeof KUMA_GOLDEN_VERSIONS];
 
-describe.each(Object.keys(VERSIONS))('distro goldens %s: final chain order and comments', (dir) => {
+describe.each(Object.keys(KUMA_GOLDEN_VERSIONS))('distro goldens %s: final chain order and comments', (dir) => {
   for (const { file, kase, family } of goldenFiles(dir)) {
     it(`${file} (built as ${versionFor(dir, family)})`, () => {
       const version = parseKumaVersion(versionFor(dir, family));
       const args = parseKumactlInstallArgs(
-        [...cases[`distro/${kase}`]!.base_flags, ...cases[`distro/${kase}`]!.flags],
+        [...KUMA_GOLDEN_CASES[`distro/${kase}`]!.base_flags, ...KUMA_GOLDEN_CASES[`distro/${kase}`]!.flags],
         {
           version,
         },
@@ -131,7 +125,7 @@ describe.each(Object.keys(VERSIONS))('distro goldens %s: final chain order and c
       const sets = buildRuleSets(version, config, {}, user.uid);
       const set = sets.find((s) => s.family === family);
       expect(set, `${family} rules built`).toBeDefined();
-      const want = parseSave(readFileSync(join(GOLDEN, dir, 'distro', file), 'utf8'));
+      const want = parseSave(readFileSync(join(KUMA_GOLDEN_DIR, dir, 'distro', file), 'utf8'));
       const got = Object.fromEntries(set!.tables.map((t) => [t.name, kernelOrder(t)]));
       expect(got).toEqual(want);
     });

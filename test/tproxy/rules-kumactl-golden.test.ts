@@ -7,24 +7,22 @@ import { resolveKumaDpUser } from '../../src/tproxy/resolve-user.js';
 import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
 import { formatDryRun } from '../../src/tproxy/rules/format-restore.js';
 import { parseKumaVersion } from '../../src/versions.js';
-import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
+import {
+  DEAD_KUMACTL_GOLDEN,
+  KUMA_GOLDEN_CASES,
+  KUMA_GOLDEN_DIR,
+  KUMA_GOLDEN_VERSIONS,
+  normaliseKumactl,
+} from '../support/kuma-golden.js';
 
 /**
  * Conformance with Kuma's own `kumactl install transparent-proxy --dry-run` goldens (REFERENCE §7.1), for every
  * version directory. Facts are what those tests see: non-root, no usable iptables, only `root` in /etc/passwd.
  */
-const GOLDEN = KUMA_GOLDEN_DIR;
-const DEAD_GOLDEN = 'install-transparent-proxy.dns.golden.txt'; // stale placeholders and V1 rules (§7.1)
 const FACTS = { executables: false, users: { root: 0 } };
-const VERSIONS = { 'v2.9': '2.9', 'v2.13': '2.13', 'v2.14': '2.14' } as const;
 
-interface GoldenCase {
-  flags: string[];
-  golden: string | null;
-}
-const cases = JSON.parse(readFileSync(join(GOLDEN, 'cases.json'), 'utf8')) as Record<string, GoldenCase>;
-const kumactlCases = Object.entries(cases).filter(
-  ([name, c]) => name.startsWith('kumactl/') && c.golden !== null && !c.golden.endsWith(DEAD_GOLDEN),
+const kumactlCases = Object.entries(KUMA_GOLDEN_CASES).filter(
+  ([name, c]) => name.startsWith('kumactl/') && c.golden !== null && !c.golden.endsWith(DEAD_KUMACTL_GOLDEN),
 );
 
 /**
@@ -105,19 +103,9 @@ function configFromFlags(flags: string[], versionText: string): TproxyConfig {
   return applied.config;
 }
 
-/** Kuma's normalisation (cases.json `_meta.kumactl_normalisation`). */
-const normalise = (out: string): string =>
-  out
-    .replace(/-o ([^ ]+)/g, '-o ifPlaceholder')
-    .replace(/-m comment --comment ".*?" /g, '')
-    .replace(
-      /^-I OUTPUT (\d+) -p udp --dport 53 -m owner --uid-owner (\d+) -j (\w+)$/gm,
-      '-I OUTPUT $1 -p udp --dport 53 -m owner --uid-owner $2 -j dnsJumpTargetPlaceholder',
-    );
-
-describe.each(Object.entries(VERSIONS))('kumactl dry-run goldens %s', (dir, versionText) => {
+describe.each(Object.entries(KUMA_GOLDEN_VERSIONS))('kumactl dry-run goldens %s', (dir, versionText) => {
   it('covers every live golden file in the directory', () => {
-    const live = readdirSync(join(GOLDEN, dir, 'kumactl')).filter((f) => f !== DEAD_GOLDEN);
+    const live = readdirSync(join(KUMA_GOLDEN_DIR, dir, 'kumactl')).filter((f) => f !== DEAD_KUMACTL_GOLDEN);
     const covered = new Set(kumactlCases.map(([, c]) => c.golden!.replace('kumactl/', '')));
     expect(live.filter((f) => !covered.has(f))).toEqual([]);
   });
@@ -128,7 +116,7 @@ describe.each(Object.entries(VERSIONS))('kumactl dry-run goldens %s', (dir, vers
     const user = resolveKumaDpUser(config, FACTS.users);
     if (!user.ok) throw new Error(user.message);
     const sets = buildRuleSets(parseKumaVersion(versionText), config, FACTS, user.uid);
-    const want = readFileSync(join(GOLDEN, dir, c.golden!), 'utf8');
-    expect(normalise(formatDryRun(sets, { verbose: config.verbose }))).toBe(want);
+    const want = readFileSync(join(KUMA_GOLDEN_DIR, dir, c.golden!), 'utf8');
+    expect(normaliseKumactl(formatDryRun(sets, { verbose: config.verbose }))).toBe(want);
   });
 });

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { TproxyConfig } from '../../src/tproxy/config-types.js';
 import { parseIpExclusion, parseUidExclusion } from '../../src/tproxy/rules/exclusions.js';
-import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
+import { KUMA_GOLDEN_CASES } from '../support/kuma-golden.js';
 import { build, lines, tableNames } from './rules-helpers.js';
 
 describe('ports and directions', () => {
@@ -115,11 +114,7 @@ describe('exclusions', () => {
     ]);
   });
 
-  const cases = JSON.parse(readFileSync(`${KUMA_GOLDEN_DIR}/cases.json`, 'utf8')) as Record<
-    string,
-    { extra_flags: string[]; expected_stderr_contains?: string }
-  >;
-  const errorVectors = Object.entries(cases)
+  const errorVectors = Object.entries(KUMA_GOLDEN_CASES)
     .filter(([name, c]) => name.startsWith('kumactl-error/') && c.expected_stderr_contains !== undefined)
     .map(([name, c]) => [name, c.extra_flags.at(-1)!, c.expected_stderr_contains!] as const);
   it.each(errorVectors)('%s: %s fails with kumactl message', (_name, entry, stderr) => {
