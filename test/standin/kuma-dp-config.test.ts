@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dnsQuery, TYPE, udpExchange } from './dns-client.js';
 import {
-  dnsQuery,
   type Fixture,
   freePorts,
   get,
@@ -12,8 +12,6 @@ import {
   removeFixture,
   runToExit,
   start,
-  TYPE,
-  udpExchange,
 } from './harness.js';
 
 let f: Fixture;

@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dnsQuery, parseDnsResponse, TYPE, udpExchange } from './dns-client.js';
 import {
-  dnsQuery,
   type Fixture,
   get,
   killAll,
   makeFixture,
-  parseDnsResponse,
   type Running,
   readTcp,
   removeFixture,
   start,
   TOKEN,
-  TYPE,
-  udpExchange,
   until,
 } from './harness.js';
 
