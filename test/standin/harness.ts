@@ -11,6 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const STANDIN = fileURLToPath(new URL('./kuma-dp.mjs', import.meta.url));
 
@@ -99,6 +100,20 @@ export async function makeFixture(): Promise<Fixture> {
 }
 
 export const removeFixture = (f: Fixture): Promise<void> => rm(f.dir, { recursive: true, force: true });
+
+/** One fixture for the whole test file (filled in beforeAll, removed in afterAll); no stand-in outlives a test. */
+export function sharedFixture(): Fixture {
+  const f = {} as Fixture;
+  beforeAll(async () => {
+    Object.assign(f, await makeFixture());
+  });
+  afterEach(() => killAll());
+  afterAll(async () => {
+    killAll();
+    if (f.dir !== undefined) await removeFixture(f);
+  });
+  return f;
+}
 
 export interface LogEvent {
   event: string;

@@ -1,28 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dnsQuery, TYPE, udpExchange } from './dns-client.js';
-import {
-  type Fixture,
-  freePorts,
-  get,
-  killAll,
-  makeFixture,
-  readTcp,
-  removeFixture,
-  runToExit,
-  start,
-} from './harness.js';
+import { freePorts, get, readTcp, runToExit, sharedFixture, start } from './harness.js';
 
-let f: Fixture;
-beforeAll(async () => {
-  f = await makeFixture();
-});
-afterEach(() => killAll());
-afterAll(async () => {
-  killAll();
-  await removeFixture(f);
-});
+const f = sharedFixture();
 
 const fast = (env: Record<string, string> = {}) => ({
   ...f.env,

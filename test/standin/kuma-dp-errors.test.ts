@@ -1,18 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, get, killAll, makeFixture, readTcp, removeFixture, runToExit, start, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { get, readTcp, runToExit, sharedFixture, start, until } from './harness.js';
 
-let f: Fixture;
-beforeAll(async () => {
-  f = await makeFixture();
-});
-afterEach(() => killAll());
-afterAll(async () => {
-  killAll();
-  await removeFixture(f);
-});
+const f = sharedFixture();
 
 /** Replaces the guide's `--dataplane-var=<key>=...` with the given value. */
 const withVar = (args: string[], key: string, value: string) =>
