@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
 import { applyKumactlFlags, parseKumactlInstallArgs } from '../../src/tproxy/kumactl-flags.js';
@@ -9,7 +7,8 @@ import type { BuiltRule, BuiltTable } from '../../src/tproxy/rules/built-rules.j
 import { COMMENT_PREFIX } from '../../src/tproxy/rules/built-rules.js';
 import { DEFAULT_HOST_FACTS } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
-import { KUMA_GOLDEN_CASES, KUMA_GOLDEN_DIR, KUMA_GOLDEN_VERSIONS } from '../support/kuma-golden.js';
+import { type DistroGolden, loadDistroGoldens, withKumaRules } from '../iptables/goldens.js';
+import { KUMA_GOLDEN_CASES, KUMA_GOLDEN_VERSIONS } from '../support/kuma-golden.js';
 
 /**
  * Cross-check against Kuma's distro goldens (iptables-save after a real install, §7.2) without converting to
@@ -83,18 +82,16 @@ function kernelOrder(table: BuiltTable): Chains {
   return Object.fromEntries(Object.entries(chains).map(([c, rules]) => [c, rules.map(line)]));
 }
 
-function goldenFiles(dir: string): { file: string; kase: string; family: 'ipv4' | 'ipv6' }[] {
+const WITH_KUMA_RULES = withKumaRules(loadDistroGoldens());
+
+/** The default and with-multiple-flags goldens of one version directory, each distinct text once. */
+function goldenFiles(dir: string): DistroGolden[] {
   const seen = new Set<string>();
-  const out: { file: string; kase: string; family: 'ipv4' | 'ipv6' }[] = [];
-  for (const file of readdirSync(join(KUMA_GOLDEN_DIR, dir, 'distro')).sort()) {
-    const m = /-(default|with-multiple-flags)\.(ip6?)tables(?:-nft|-legacy)?\.golden$/.exec(file);
-    if (!m) continue;
-    const text = readFileSync(join(KUMA_GOLDEN_DIR, dir, 'distro', file), 'utf8');
-    if (!text.includes('KUMA_MESH') || seen.has(text)) continue; // "executable not found", empty tables, copies
-    seen.add(text);
-    out.push({ file, kase: m[1]!, family: m[2] === 'ip6' ? 'ipv6' : 'ipv4' });
-  }
-  return out;
+  return WITH_KUMA_RULES.filter((g) => {
+    if (g.version !== dir || g.scenario === 'with-multiple-config-flags' || seen.has(g.text)) return false;
+    seen.add(g.text);
+    return true;
+  });
 }
 
 /**
@@ -107,8 +104,8 @@ const versionFor = (dir: string, family: 'ipv4' | 'ipv6'): string =>
   dir === 'v2.13' && family === 'ipv6' ? '2.13.0' : KUMA_GOLDEN_VERSIONS[dir as keyof typeof KUMA_GOLDEN_VERSIONS];
 
 describe.each(Object.keys(KUMA_GOLDEN_VERSIONS))('distro goldens %s: final chain order and comments', (dir) => {
-  for (const { file, kase, family } of goldenFiles(dir)) {
-    it(`${file} (built as ${versionFor(dir, family)})`, () => {
+  for (const { image, scenario: kase, flavour, family, text } of goldenFiles(dir)) {
+    it(`${image}-${kase}.${flavour}.golden (built as ${versionFor(dir, family)})`, () => {
       const version = parseKumaVersion(versionFor(dir, family));
       const args = parseKumactlInstallArgs(
         [...KUMA_GOLDEN_CASES[`distro/${kase}`]!.base_flags, ...KUMA_GOLDEN_CASES[`distro/${kase}`]!.flags],
@@ -125,7 +122,7 @@ describe.each(Object.keys(KUMA_GOLDEN_VERSIONS))('distro goldens %s: final chain
       const sets = buildRuleSets(version, config, {}, user.uid);
       const set = sets.find((s) => s.family === family);
       expect(set, `${family} rules built`).toBeDefined();
-      const want = parseSave(readFileSync(join(KUMA_GOLDEN_DIR, dir, 'distro', file), 'utf8'));
+      const want = parseSave(text);
       const got = Object.fromEntries(set!.tables.map((t) => [t.name, kernelOrder(t)]));
       expect(got).toEqual(want);
     });
