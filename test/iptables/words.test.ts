@@ -27,30 +27,9 @@ describe('quoting as iptables-save prints', () => {
   ])('%j -> %s', (value, printed) => expect(quoteSaveString(value)).toBe(printed));
 
   it('quotes comment and log-prefix values, and other words only when they would not split back', () => {
-    const text = renderRuleText('OUTPUT', [
-      '-d',
-      '10.0.0.1/32',
-      '-m',
-      'comment',
-      '--comment',
-      'x/y',
-      '-j',
-      'LOG',
-      '--log-prefix',
-      'a b',
-    ]);
+    const args = ['-d', '10.0.0.1/32', '-m', 'comment', '--comment', 'x/y', '-j', 'LOG', '--log-prefix', 'a b'];
+    const text = renderRuleText('OUTPUT', args);
     expect(text).toBe('-A OUTPUT -d 10.0.0.1/32 -m comment --comment "x/y" -j LOG --log-prefix "a b"');
-    expect(splitWords(text).slice(2)).toEqual([
-      '-d',
-      '10.0.0.1/32',
-      '-m',
-      'comment',
-      '--comment',
-      'x/y',
-      '-j',
-      'LOG',
-      '--log-prefix',
-      'a b',
-    ]);
+    expect(splitWords(text).slice(2)).toEqual(args);
   });
 });
