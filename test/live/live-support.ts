@@ -88,9 +88,11 @@ export interface ReadyServer {
   stop(): Promise<void>;
 }
 
+const readyServers: ReadyServer[] = [];
+
 /**
  * A /ready server inside the namespace answering `status` (a code, or `hang` to never answer); `ip netns exec`
- * execs node, so the child's pid is the server's and killing it leaves nothing behind.
+ * execs node, so the child's pid is the server's and killing it leaves nothing behind. See stopReadyServers.
  */
 export async function startReadyServer(ns: Netns, address: string, status: string): Promise<ReadyServer> {
   const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '-e', READY_SERVER, address, status], {
@@ -101,7 +103,14 @@ export async function startReadyServer(ns: Netns, address: string, status: strin
     child.once('exit', (code) => reject(new Error(`ready server exited with ${code}`)));
     child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
   });
-  return { pid: child.pid!, port, stop: () => stopChild(child) };
+  const server = { pid: child.pid!, port, stop: () => stopChild(child) };
+  readyServers.push(server);
+  return server;
+}
+
+/** Stops every server startReadyServer started (for afterEach); stopping one twice is harmless. */
+export async function stopReadyServers(): Promise<void> {
+  await Promise.all(readyServers.splice(0).map((s) => s.stop()));
 }
 
 export function stopChild(child: ChildProcess): Promise<void> {

@@ -16,10 +16,10 @@ import { describeWithNetns } from '../support/netns.js';
 import {
   FOREIGN_RULES,
   KUMA_RULES,
-  type ReadyServer,
   removeTempDirs,
   restore,
   startReadyServer,
+  stopReadyServers,
   tempDir,
 } from './live-support.js';
 
@@ -67,10 +67,7 @@ describe('readLive without iptables', () => {
 });
 
 await describeWithNetns('readLive in a real namespace', ['iptables-nft', 'ip6tables-nft'], (fresh) => {
-  const servers: ReadyServer[] = [];
-  afterEach(async () => {
-    await Promise.all(servers.splice(0).map((s) => s.stop()));
-  });
+  afterEach(stopReadyServers);
 
   it('reads rules, facts, a ready kuma-dp stand-in, files and the token in one call', async () => {
     const ns = await fresh();
@@ -78,7 +75,6 @@ await describeWithNetns('readLive in a real namespace', ['iptables-nft', 'ip6tab
     await restore(ns, 'iptables-nft-restore', FOREIGN_RULES);
     await restore(ns, 'iptables-nft-restore', KUMA_RULES);
     const server = await startReadyServer(ns, '127.0.0.1', '200');
-    servers.push(server);
     const t = await target(server.port);
     const runner = createCommandRunner({ netns: ns.name });
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readReady } from '../../src/live/read-ready.js';
 import { createCommandRunner } from '../../src/system/execa-runner.js';
 import { describeWithNetns } from '../support/netns.js';
-import { type ReadyServer, startReadyServer } from './live-support.js';
+import { startReadyServer, stopReadyServers } from './live-support.js';
 
 const host = createCommandRunner();
 const servers: Server[] = [];
@@ -71,17 +71,13 @@ describe('readReady without a namespace (node:http in this process)', () => {
 });
 
 await describeWithNetns('readReady inside a network namespace', [], (fresh) => {
-  const running: ReadyServer[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((s) => s.stop()));
-  });
+  afterEach(stopReadyServers);
 
   it('reaches a server that only exists inside the namespace (IPv4 and ::1), and not from outside', async () => {
     const ns = await fresh();
     await ns.exec('ip', ['link', 'set', 'lo', 'up']);
     const v4 = await startReadyServer(ns, '127.0.0.1', '200');
     const v6 = await startReadyServer(ns, '::1', '200');
-    running.push(v4, v6);
     const runner = createCommandRunner({ netns: ns.name });
     expect(await readReady(runner, { address: '127.0.0.1', port: v4.port })).toEqual({ ready: true, status: 200 });
     expect(await readReady(runner, { address: '::1', port: v6.port })).toEqual({ ready: true, status: 200 });
@@ -95,7 +91,6 @@ await describeWithNetns('readReady inside a network namespace', [], (fresh) => {
     await ns.exec('ip', ['link', 'set', 'lo', 'up']);
     const notReady = await startReadyServer(ns, '127.0.0.1', '503');
     const hang = await startReadyServer(ns, '127.0.0.1', 'hang');
-    running.push(notReady, hang);
     const runner = createCommandRunner({ netns: ns.name });
     expect(await readReady(runner, { address: '127.0.0.1', port: notReady.port })).toEqual({
       ready: false,
