@@ -8,7 +8,7 @@ import { expect, it } from 'vitest';
 import { exec } from '../support/world/exec.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { removeUser, throwAwayUser } from '../support/world/users.js';
-import { expectRecoveredAndConsistent, killedApply } from './crash-support.js';
+import { expectRecoveredAndConsistent, killedApply, kumaDpAfterKill } from './crash-support.js';
 import { type E2eHost, KUMA_DP_UID } from './e2e-host.js';
 import { describeE2e } from './e2e-suite.js';
 
@@ -47,10 +47,8 @@ const CASES: Case[] = [
     failpoint: 'after:start-kuma-dp',
     journaled: ['write-file', 'write-file', 'start-kuma-dp'],
     between: async (h) => {
-      // kuma-dp was started (detached: it outlives the killed apply), no redirect yet. The apply was killed right
-      // after spawning `runuser`, which may not have forked kuma-dp itself yet: give it a moment to appear.
-      for (let i = 0; i < 30 && h.kumaDpProcesses().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(h.kumaDpProcesses()).toHaveLength(1);
+      // kuma-dp was started (detached: it outlives the killed apply), no redirect yet.
+      expect(await kumaDpAfterKill(h)).toHaveLength(1);
       await noRules(h);
     },
   },
