@@ -11,7 +11,7 @@ import {
   writeStarted,
   writeStartIntent,
 } from './pid-record.js';
-import { readProc, sameArgv } from './proc-table.js';
+import { childrenOf, readProc, sameArgv } from './proc-table.js';
 import { findOrphanLeader, findRecorded, orphanedGroup, terminateGroup } from './process-group.js';
 import { BASE_ENV, type StopOptions, type SupervisedProcess, type Supervisor } from './supervisor.js';
 
@@ -84,8 +84,12 @@ export function createProcessSupervisor(options: ProcessSupervisorOptions): Supe
     try {
       const child = await spawnDetached(argv, env);
       pid = child.pid;
-      const info = await waitForExec(child.pid, argv, options.execTimeoutMs ?? 5_000);
+      const execTimeoutMs = options.execTimeoutMs ?? 5_000;
+      const info = await waitForExec(child.pid, argv, execTimeoutMs);
       if (info === undefined) throw await startFailed(child.pid, await child.exited);
+      // runuser forks kuma-dp: until it has, nothing of kuma-dp can be read (its uid, argv or environment). One
+      // that ends at once is for the readiness gate to report, as before.
+      if (argv[0]?.endsWith('runuser')) await waitForChild(child.pid, execTimeoutMs);
       await writeStarted(paths, [...argv], child.pid, info.startTime);
       return { pid: child.pid };
     } catch (error) {
@@ -149,6 +153,24 @@ export function createProcessSupervisor(options: ProcessSupervisorOptions): Supe
  * Until `ip netns exec` has exec'd the command (before that /proc shows `ip ...` and status() would not match);
  * undefined when the process exited first.
  */
+/** Returns once `pid` has a live child, or has ended itself. */
+async function waitForChild(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await childrenOf(pid)).length > 0) return;
+    const info = await readProc(pid);
+    if (info === undefined || info.state === 'Z') return;
+    if (Date.now() >= deadline) {
+      throw new KumaGitopsError(
+        'supervisor.exec-timeout',
+        `runuser (pid ${pid}) has not started kuma-dp after ${timeoutMs} ms: see \`runuser\` and PAM in the host's logs`,
+        { pid },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function waitForExec(pid: number, argv: readonly string[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

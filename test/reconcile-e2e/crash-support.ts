@@ -6,8 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { sleep } from '../support/world/exec.js';
-import { type ProcessInfo, processesWith } from '../support/world/processes.js';
+import { processesWith } from '../support/world/processes.js';
 import { factsFile, type Outcome, tproxyDiff } from './e2e-cli.js';
 import { type E2eHost, HOST_NAME } from './e2e-host.js';
 
@@ -23,15 +22,6 @@ export async function killedApply(h: E2eHost, failpoint: string): Promise<string
 }
 
 /** The next apply recovers and ends in the desired state. `uid` is the kuma-dp user's. */
-/**
- * kuma-dp's processes once one has appeared (up to 3 s). An apply killed right after start-kuma-dp has spawned
- * `runuser`, which may not have forked kuma-dp itself yet (a race seen on CI).
- */
-export async function kumaDpAfterKill(h: E2eHost): Promise<ProcessInfo[]> {
-  for (let i = 0; i < 30 && h.kumaDpProcesses().length === 0; i++) await sleep(100);
-  return h.kumaDpProcesses();
-}
-
 export async function expectRecoveredAndConsistent(h: E2eHost, user: Record<string, number>): Promise<void> {
   const r = await h.apply(['--output', 'json']);
   expect(r.code, r.stderr).toBe(0);
