@@ -2,8 +2,9 @@ import type { HostTarget } from '../reconcile/host-target.js';
 import type { LiveState } from '../reconcile/live-state.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import { detectIptablesBackend, type IptablesBackend } from './iptables-backend.js';
+import { identityOf, readAccess } from './read-access.js';
 import { composeHostFacts, type NetworkFacts, readNetworkFacts } from './read-facts.js';
-import { identityOf, readLiveFiles, readTokenAccess } from './read-files.js';
+import { readLiveFiles } from './read-files.js';
 import { readProcess } from './read-process.js';
 import { DEFAULT_READY_TIMEOUT_MS, type ReadyResult, readReady } from './read-ready.js';
 import { readRules } from './read-rules.js';
@@ -53,11 +54,11 @@ export async function readLive(
     kumaDpPid === undefined ? undefined : readReady(runner, target.kumaDp.readiness, readiness),
     readLiveFiles(target.files.map((f) => f.path)),
   ]);
-  const [rules, token] = await Promise.all([
+  const [rules, access] = await Promise.all([
     readRules(runner, backend),
-    readTokenAccess(target.kumaDp.tokenFile, identityOf(users, target.kumaDpUser)),
+    readAccess(target.access, identityOf(users, target.kumaDpUser)),
   ]);
   const facts = composeHostFacts(network, backend, users);
   const kumaDp = proc === undefined ? undefined : { ...proc, ready: ready?.ready ?? false };
-  return { state: { facts, rules, kumaDp, files, token }, backend, users, readiness: kumaDp ? ready : undefined };
+  return { state: { facts, rules, kumaDp, files, access }, backend, users, readiness: kumaDp ? ready : undefined };
 }

@@ -8,6 +8,7 @@ import { formatRestore } from '../tproxy/rules/format-restore.js';
 import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 import { isIP } from '../validate/kuma-names.js';
 import type { HostTarget } from './host-target.js';
+import { kumaDpNeeds } from './kuma-dp-needs.js';
 
 /**
  * Make a rendered host concrete for the machine: rules from the LIVE facts (what kumactl would see there), files
@@ -60,5 +61,10 @@ export function buildHostTarget(
     .update(JSON.stringify([content.files, content.kumaDp, restore, content.kumaDpUser]))
     .digest('hex')
     .slice(0, 16);
-  return { target: { ...content, revision }, problems };
+  const access = kumaDpNeeds(
+    host,
+    rendered.kumaDp,
+    content.files.map((f) => f.path),
+  );
+  return { target: { ...content, access, revision }, problems };
 }

@@ -1,5 +1,6 @@
 import type { ExpectedRuleSet } from '../iptables/model.js';
 import type { Family } from '../tproxy/rules/built-rules.js';
+import type { KumaDpNeed } from './kuma-dp-needs.js';
 
 /**
  * Desired state of one host made concrete for the machine it runs on: rendered from the repo, with the rules computed
@@ -18,6 +19,8 @@ export interface HostTarget {
     readiness: { address: string; port: number };
     tokenFile: string;
   };
+  /** What the kuma-dp user must be able to read or execute; not part of the revision (it follows from the rest). */
+  access: KumaDpNeed[];
   rules: {
     /** Families with rules; a family absent here must have no Kuma-owned objects. */
     expected: Partial<Record<Family, ExpectedRuleSet>>;

@@ -1,4 +1,5 @@
 import type { SavedRuleSet } from '../iptables/model.js';
+import type { PathAccess } from '../live/read-access.js';
 import type { Family } from '../tproxy/rules/built-rules.js';
 import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 
@@ -11,7 +12,8 @@ export interface LiveState {
   kumaDp: LiveKumaDp | undefined;
   /** The target's files, by path; undefined when missing. */
   files: Record<string, LiveFile | undefined>;
-  token: { path: string; exists: boolean; readableByKumaDp: boolean };
+  /** Whether the kuma-dp user can reach its binaries and files (target.access), the token among them. */
+  access: PathAccess[];
 }
 
 export interface LiveRules {

@@ -1,6 +1,7 @@
 import { KumaGitopsError } from '../errors.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
 import { foreignReferences } from '../rules-apply/transition-payload.js';
+import { accessProblems } from './access-problems.js';
 import type { HostTarget } from './host-target.js';
 import type { LiveState } from './live-state.js';
 
@@ -23,16 +24,7 @@ export function checkPreconditions(target: HostTarget, live: LiveState): string[
       `uid ${uid} is already taken by user ${owner[0]}, so user ${name} cannot be created with it: choose another kumaDp.uid, or set kumaDp.user: ${owner[0]}`,
     );
   }
-  if (!live.token.exists) {
-    problems.push(
-      `dataplane token file ${live.token.path} does not exist: put the token there (it never goes into the repo)`,
-    );
-  } else if (!live.token.readableByKumaDp) {
-    // Checked for the uid kuma-dp will have even before the user exists: owner, group and other bits, parent dirs.
-    problems.push(
-      `dataplane token file ${live.token.path} is not readable by user ${name}: chown/chmod it so kuma-dp can read it`,
-    );
-  }
+  problems.push(...accessProblems(live.access, target.kumaDpUser));
   for (const [family, saved] of Object.entries(live.rules.families)) {
     const to = target.rules.expected[family as keyof typeof target.rules.expected];
     problems.push(...foreignReferences(extractOwned(saved, { recognize: to ? [to] : [] }), to));

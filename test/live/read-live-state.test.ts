@@ -49,6 +49,7 @@ async function target(port: number): Promise<HostTarget> {
       readiness: { address: '127.0.0.1', port },
       tokenFile: join(dir, 'token'),
     },
+    access: [{ purpose: 'dataplane token file', path: join(dir, 'token'), access: 'read', presence: 'required' }],
     rules: { expected: {}, restore: {}, wait: 5, waitIntervalUs: 0 },
   };
 }
@@ -91,7 +92,13 @@ await describeWithNetns('readLive in a real namespace', ['iptables-nft', 'ip6tab
       [t.files[0]!.path]: { content: 'type: Dataplane\n', mode: 0o644, uid: 0, gid: 0 },
       [t.files[1]!.path]: undefined,
     });
-    expect(state.token).toEqual({ path: t.kumaDp.tokenFile, exists: true, readableByKumaDp: false });
+    expect(state.access).toEqual([
+      {
+        ...t.access[0],
+        state: 'blocked',
+        blocker: { path: t.kumaDp.tokenFile, kind: 'file', mode: 0o600, uid: 0, gid: 0 },
+      },
+    ]);
     expect(live.users.findUser('root')?.uid).toBe(0);
 
     // The backend of a previous read can be reused, and the result is the same.

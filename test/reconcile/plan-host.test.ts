@@ -121,6 +121,12 @@ describe('planHost: the guide order, minimal steps', () => {
   });
 });
 
+/** The live state with one of kuma-dp's paths in another state. */
+const withAccess = (l: LiveState, purpose: string, change: Partial<LiveState['access'][number]>): LiveState => ({
+  ...l,
+  access: l.access.map((a) => (a.purpose === purpose ? { ...a, ...change } : a)),
+});
+
 describe('checkPreconditions: refusals before anything changes', () => {
   it.each([
     [
@@ -135,13 +141,33 @@ describe('checkPreconditions: refusals before anything changes', () => {
     ],
     [
       'missing token file',
-      (l: LiveState) => ({ ...l, token: { ...l.token, exists: false } }),
-      'dataplane token file /kuma/example-server-token does not exist',
+      (l: LiveState) => withAccess(l, 'dataplane token file', { state: 'missing' }),
+      'dataplane token file /kuma/example-server-token does not exist: put the token there',
     ],
     [
       'token unreadable by kuma-dp',
-      (l: LiveState) => ({ ...l, token: { ...l.token, readableByKumaDp: false } }),
-      'is not readable by user kuma-dp',
+      (l: LiveState) =>
+        withAccess(l, 'dataplane token file', {
+          state: 'blocked',
+          blocker: { path: '/kuma/example-server-token', kind: 'file', mode: 0o600, uid: 0, gid: 0 },
+        }),
+      'dataplane token file /kuma/example-server-token cannot be read by user kuma-dp (uid 5678): the file is ' +
+        'mode 0600, owner uid 0, group gid 0: chown or chmod it so that kuma-dp can read it',
+    ],
+    [
+      'kuma-dp binary under a folder kuma-dp cannot enter',
+      (l: LiveState) =>
+        withAccess(l, 'kuma-dp binary', {
+          state: 'blocked',
+          blocker: { path: '/root', kind: 'folder', mode: 0o700, uid: 0, gid: 0 },
+        }),
+      'kuma-dp binary /usr/local/bin/kuma-dp cannot be executed by user kuma-dp (uid 5678): folder /root ' +
+        '(mode 0700, owner uid 0, group gid 0) does not let it in',
+    ],
+    [
+      'missing kuma-dp binary',
+      (l: LiveState) => withAccess(l, 'kuma-dp binary', { state: 'missing' }),
+      'kuma-dp binary /usr/local/bin/kuma-dp does not exist: install it there',
     ],
   ])('%s', (_name, mutate, message) => {
     expect(checkPreconditions(target, mutate(liveInSync(target))).join('\n')).toContain(message);

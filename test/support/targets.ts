@@ -42,6 +42,6 @@ export function liveInSync(target: HostTarget, facts = resolveHostFacts({ dnsSer
     files: Object.fromEntries(
       target.files.map((f) => [f.path, { content: f.content, mode: f.mode, uid: f.uid, gid: f.gid }]),
     ),
-    token: { path: target.kumaDp.tokenFile, exists: true, readableByKumaDp: true },
+    access: target.access.map((need) => ({ ...need, state: 'ok' as const })),
   };
 }

@@ -1,0 +1,138 @@
+import type { Stats } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { KumaDpNeed } from '../reconcile/kuma-dp-needs.js';
+import { LiveReadError } from './live-errors.js';
+import type { UserDb } from './users.js';
+
+/**
+ * Whether the kuma-dp user can reach what kuma-dp needs (kuma-dp-needs.ts), read from stat() as root: the classic
+ * permission bits of the file and of every folder above it, before the user exists if need be. Contents are never
+ * read (the token's in particular); only a binary's first two bytes, to see whether it is a script.
+ */
+export interface Identity {
+  uid: number;
+  /** Primary and supplementary groups. */
+  gids: number[];
+}
+
+export interface PathAccess extends KumaDpNeed {
+  state: 'ok' | 'missing' | 'blocked';
+  /** What stops the user, when blocked: the first folder (from the root down) it cannot enter, or the file. */
+  blocker?: Blocker;
+}
+
+export interface Blocker {
+  path: string;
+  kind: 'folder' | 'file' | 'not-a-file';
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+const READ = 4;
+const EXECUTE = 1;
+const SEARCH = 1;
+
+const isMissing = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');
+
+/**
+ * The classic permission check: the owner class applies to the owner even when the group or others would allow
+ * more, then the group class, then others. Root passes. POSIX ACLs are not considered.
+ */
+export function permits(file: { mode: number; uid: number; gid: number }, who: Identity, bit: number): boolean {
+  if (who.uid === 0) return true;
+  if (file.uid === who.uid) return ((file.mode >> 6) & bit) === bit;
+  if (who.gids.includes(file.gid)) return ((file.mode >> 3) & bit) === bit;
+  return (file.mode & bit) === bit;
+}
+
+/** The kuma-dp user as the kernel will see it: from /etc/passwd and /etc/group, or the target uid alone. */
+export function identityOf(db: UserDb, user: { name: string; uid: number }): Identity {
+  const found = db.findUser(user.name);
+  if (found !== undefined) return { uid: found.uid, gids: db.groupIdsOf(found) };
+  // Not created yet: `useradd -U` will make it the primary member of a group of its own name, if one exists already.
+  const own = db.groups.find((g) => g.name === user.name);
+  return { uid: user.uid, gids: own ? [own.gid] : [] };
+}
+
+export function readAccess(needs: readonly KumaDpNeed[], who: Identity): Promise<PathAccess[]> {
+  return Promise.all(needs.map((need) => readOne(need, who)));
+}
+
+async function readOne(need: KumaDpNeed, who: Identity): Promise<PathAccess> {
+  const real = await realpathOrMissing(need.path);
+  if (real === undefined && need.presence !== 'written') {
+    return { ...need, state: need.presence === 'optional' ? 'ok' : 'missing' };
+  }
+  // A file kuma-gitops writes gets its mode from kuma-gitops, and missing folders are made 0755: only the folders
+  // that exist already count. Both the path as written and where its links lead must be passable.
+  const folders = unique([
+    ...(await existingAncestors(need.path)),
+    ...(real === undefined ? [] : ancestors(dirname(real))),
+  ]);
+  for (const folder of folders) {
+    const info = await statOrMissing(folder);
+    if (info !== undefined && !permits(info, who, SEARCH)) return blocked(need, folder, 'folder', info);
+  }
+  if (real === undefined || need.presence === 'written') return { ...need, state: 'ok' };
+  const info = await statOrMissing(real);
+  if (info === undefined) return { ...need, state: need.presence === 'optional' ? 'ok' : 'missing' };
+  if (!info.isFile()) return blocked(need, need.path, 'not-a-file', info);
+  // A script is opened by its interpreter as the user: it needs read as well as execute.
+  const bits = need.access === 'read' ? [READ] : (await isScript(real)) ? [EXECUTE, READ] : [EXECUTE];
+  if (bits.some((bit) => !permits(info, who, bit))) return blocked(need, need.path, 'file', info);
+  return { ...need, state: 'ok' };
+}
+
+const blocked = (need: KumaDpNeed, path: string, kind: Blocker['kind'], info: Stats): PathAccess => ({
+  ...need,
+  state: 'blocked',
+  blocker: { path, kind, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid },
+});
+
+/** `/a/b/c` -> `/`, `/a`, `/a/b`, `/a/b/c`. */
+function ancestors(dir: string): string[] {
+  const chain: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    chain.unshift(d);
+    if (d === dirname(d)) return chain;
+  }
+}
+
+async function existingAncestors(path: string): Promise<string[]> {
+  const chain = ancestors(dirname(path));
+  const present = await Promise.all(chain.map(async (d) => (await statOrMissing(d))?.isDirectory() === true));
+  return chain.slice(0, present.indexOf(false) === -1 ? chain.length : present.indexOf(false));
+}
+
+const unique = (paths: string[]) => [...new Set(paths)];
+
+async function realpathOrMissing(path: string): Promise<string | undefined> {
+  try {
+    return await realpath(path);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw new LiveReadError(path, error);
+  }
+}
+
+async function statOrMissing(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw new LiveReadError(path, error);
+  }
+}
+
+async function isScript(path: string): Promise<boolean> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (handle === undefined) return false;
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer.toString('latin1') === '#!';
+  } finally {
+    await handle.close();
+  }
+}
