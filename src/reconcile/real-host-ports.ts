@@ -88,6 +88,7 @@ export function realHostPorts(o: {
         timeoutMs,
         isAlive: async () => (await supervisor.status()) !== undefined,
         subject: `kuma-dp on ${target.host}`,
+        logExcerpt: () => supervisor.logExcerpt(),
       });
     },
     async applyRules(fams, live) {

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { shellQuote } from '../cli/shell-quote.js';
 import { KumaGitopsError } from '../errors.js';
 import { DEFAULT_DRAIN_MS, STOP_MARGIN_MS } from './drain-time.js';
+import { readLogTail, withExcerpt } from './log-excerpt.js';
 import {
   type PidPaths,
   pidPaths,
@@ -101,12 +102,11 @@ export function createProcessSupervisor(options: ProcessSupervisorOptions): Supe
   }
 
   async function startFailed(pid: number, status: string): Promise<KumaGitopsError> {
-    const log = await readFile(paths.logFile, 'utf8').catch(() => '');
-    const tail = log.trimEnd().split('\n').slice(-10).join('\n');
+    const lines = await readLogTail(paths.logFile);
     return new KumaGitopsError(
       'supervisor.start-failed',
-      `${subject} exited (${status}) before its command ran: see ${paths.logFile}:\n${tail}`,
-      { host: options.host, pid, status, logFile: paths.logFile, logTail: tail },
+      withExcerpt(`${subject} exited (${status}) before its command ran`, { where: paths.logFile, lines }),
+      { host: options.host, pid, status, logFile: paths.logFile, logTail: lines },
     );
   }
 
@@ -142,6 +142,7 @@ export function createProcessSupervisor(options: ProcessSupervisorOptions): Supe
     status: current,
     start,
     stop,
+    logExcerpt: async () => ({ where: paths.logFile, lines: await readLogTail(paths.logFile) }),
     async restart(argv, env, stopOptions) {
       await stop(stopOptions ?? defaultStop);
       return start(argv, env);

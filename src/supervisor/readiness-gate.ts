@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
 import { KumaGitopsError } from '../errors.js';
+import { type LogExcerpt, withExcerpt } from './log-excerpt.js';
 
 /**
  * No redirect before kuma-dp answers ready (REFERENCE §6: rules without a listening kuma-dp cut the host off, SSH
@@ -26,12 +27,16 @@ export interface ReadinessGateOptions {
   subject?: string;
   /** Called after each failed attempt, for logs. */
   onNotReady?: (attempt: { attemptNumber: number; status: string; elapsedMs: number }) => void;
+  /** Where kuma-dp's log is and how it ends: quoted in the error, so that it says why kuma-dp stopped. */
+  logExcerpt?: () => Promise<LogExcerpt>;
 }
 
 export interface NotReadyData {
   waitedMs: number;
   attempts: number;
   lastStatus: string;
+  /** Where kuma-dp's log is, and its last lines (sanitized), when the supervisor could say. */
+  log?: LogExcerpt;
   [key: string]: unknown;
 }
 
@@ -39,10 +44,12 @@ export interface NotReadyData {
 export class KumaDpNotReadyError extends KumaGitopsError {
   declare readonly data: NotReadyData;
   constructor(subject: string, data: NotReadyData) {
+    const waited = `${subject} was not ready after ${data.waitedMs} ms (${data.attempts} attempts, last: ${data.lastStatus})`;
     super(
       'kuma-dp.not-ready',
-      `${subject} was not ready after ${data.waitedMs} ms (${data.attempts} attempts, last: ${data.lastStatus}): ` +
-        'check its log, the control plane address and token, or raise the ready timeout',
+      data.log === undefined
+        ? `${waited}: check its log, the control plane address and token, or raise the ready timeout`
+        : withExcerpt(`${waited}: check the control plane address and token, or raise the ready timeout`, data.log),
       data,
     );
     this.name = 'KumaDpNotReadyError';
@@ -53,10 +60,10 @@ export class KumaDpNotReadyError extends KumaGitopsError {
 export class KumaDpExitedError extends KumaGitopsError {
   declare readonly data: NotReadyData;
   constructor(subject: string, data: NotReadyData) {
+    const exited = `${subject} exited after ${data.waitedMs} ms before it was ready (last: ${data.lastStatus})`;
     super(
       'kuma-dp.exited',
-      `${subject} exited after ${data.waitedMs} ms before it was ready (last: ${data.lastStatus}): ` +
-        'check its log for the error it stopped on',
+      data.log === undefined ? `${exited}: check its log for the error it stopped on` : withExcerpt(exited, data.log),
       data,
     );
     this.name = 'KumaDpExitedError';
@@ -66,11 +73,19 @@ export class KumaDpExitedError extends KumaGitopsError {
 class NotYet extends Error {}
 
 export async function waitUntilReady(probe: ReadyProbe, options: ReadinessGateOptions = {}): Promise<void> {
-  const { timeoutMs = 60_000, intervalMs = 500, isAlive, subject = 'kuma-dp', onNotReady } = options;
+  const { timeoutMs = 60_000, intervalMs = 500, isAlive, subject = 'kuma-dp', onNotReady, logExcerpt } = options;
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let attempts = 0;
   let lastStatus = 'not probed';
+  // A log that cannot be read leaves the message as it was, never hides the readiness error.
+  const excerpt = async (): Promise<{ log?: LogExcerpt }> =>
+    logExcerpt === undefined
+      ? {}
+      : logExcerpt().then(
+          (log) => ({ log }),
+          () => ({}),
+        );
 
   const attempt = async () => {
     attempts++;
@@ -80,7 +95,11 @@ export async function waitUntilReady(probe: ReadyProbe, options: ReadinessGateOp
     const alive = await (isAlive ?? (async () => true))().catch((error: Error) => {
       throw new AbortError(error); // a broken liveness check must surface, not be retried for a minute
     });
-    if (!alive) throw new AbortError(new KumaDpExitedError(subject, { waitedMs: elapsed(), attempts, lastStatus }));
+    if (!alive) {
+      const waitedMs = elapsed();
+      const log = await excerpt();
+      throw new AbortError(new KumaDpExitedError(subject, { waitedMs, attempts, lastStatus, ...log }));
+    }
     throw new NotYet(lastStatus);
   };
   try {
@@ -95,7 +114,10 @@ export async function waitUntilReady(probe: ReadyProbe, options: ReadinessGateOp
         onNotReady?.({ attemptNumber, status: error.message, elapsedMs: elapsed() }),
     });
   } catch (error) {
-    if (error instanceof NotYet) throw new KumaDpNotReadyError(subject, { waitedMs: elapsed(), attempts, lastStatus });
+    if (error instanceof NotYet) {
+      const waitedMs = elapsed();
+      throw new KumaDpNotReadyError(subject, { waitedMs, attempts, lastStatus, ...(await excerpt()) });
+    }
     throw error;
   }
 }

@@ -1,3 +1,5 @@
+import type { LogExcerpt } from './log-excerpt.js';
+
 /**
  * How the reconciler runs kuma-dp: one interface, two implementations. `process` starts it detached from the agent
  * (tests, the demo, hosts without systemd); `systemd` hands it to a unit so it survives the agent and reboots.
@@ -31,6 +33,8 @@ export interface Supervisor {
     env: Readonly<Record<string, string>>,
     options?: StopOptions,
   ): Promise<SupervisedProcess>;
+  /** Where kuma-dp's output goes and its last lines, sanitized, for errors (log-excerpt.ts). */
+  logExcerpt(): Promise<LogExcerpt>;
 }
 
 /** The environment every supervised kuma-dp starts from: enough to find envoy/coredns, nothing from the agent. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import { stopTimeoutMs } from './drain-time.js';
+import { EXCERPT_LINES, lastLines } from './log-excerpt.js';
 import type { StopOptions, SupervisedProcess, Supervisor } from './supervisor.js';
 import { DEFAULT_UNIT_DIR, renderKumaDpUnit, unitName } from './systemd-unit.js';
 
@@ -73,6 +74,13 @@ export function createSystemdSupervisor(
     },
     // systemd applies the unit's TimeoutStopSec (drain time + margin); timeoutMs bounds our wait for systemctl.
     // Disabled too: a kuma-dp that a rollback or a removal stopped must not come back at the next boot.
+    // journald has kuma-dp's output; `-o cat` gives the lines without journald's prefix.
+    async logExcerpt() {
+      const where = `journalctl -u ${unit}`;
+      const argv = ['journalctl', '-u', unit, '-n', String(EXCERPT_LINES), '--no-pager', '-o', 'cat'];
+      const result = await runner.run(argv, { inNetns: false, allowFailure: true }).catch(() => undefined);
+      return { where, lines: result?.exitCode === 0 ? lastLines(result.stdout) : [] };
+    },
     async stop({ timeoutMs }: StopOptions) {
       // No unit file: nothing was ever started here (systemctl would fail with "not loaded").
       if (!(await exists(unitPath))) return;

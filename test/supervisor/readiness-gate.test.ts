@@ -89,6 +89,36 @@ describe('waitUntilReady', () => {
     expect(error.message).toMatch(/^kuma-dp exited after \d+ ms before it was ready \(last: GET .* 503 NOT_READY\)/);
   });
 
+  it('quotes the log the supervisor names when kuma-dp exits or stays unready; an unreadable log changes nothing', async () => {
+    const log = { where: '/var/lib/kuma-gitops/h/kuma-dp.log', lines: ['starting', 'Error: x509: unknown authority'] };
+    const exited = await waitUntilReady(async () => false, {
+      intervalMs: 1,
+      isAlive: async () => false,
+      logExcerpt: async () => log,
+    }).catch((e) => e);
+    expect(exited.message).toMatch(
+      /^kuma-dp exited after \d+ ms before it was ready \(last: not ready\); its log is \/var\/lib\/kuma-gitops\/h\/kuma-dp\.log, ending:\n {2}\| starting\n {2}\| Error: x509: unknown authority$/,
+    );
+    expect(exited.data.log).toEqual(log);
+    const unready = await waitUntilReady(async () => false, {
+      intervalMs: 1,
+      timeoutMs: 30,
+      logExcerpt: async () => log,
+    }).catch((e) => e);
+    expect(unready).toBeInstanceOf(KumaDpNotReadyError);
+    expect(unready.message).toMatch(
+      /raise the ready timeout; its log is \/var\/lib\/kuma-gitops\/h\/kuma-dp\.log, ending:/,
+    );
+    const broken = await waitUntilReady(async () => false, {
+      intervalMs: 1,
+      isAlive: async () => false,
+      logExcerpt: async () => {
+        throw new Error('EACCES');
+      },
+    }).catch((e) => e);
+    expect(broken.message).toMatch(/: check its log for the error it stopped on$/);
+  });
+
   it('takes boolean probes and probes that throw (their message is the status)', async () => {
     let calls = 0;
     await waitUntilReady(async () => ++calls === 3, { intervalMs: 1 });

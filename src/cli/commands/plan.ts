@@ -35,7 +35,8 @@ export const planCommand: Command = {
     const failed = readStatus(args.strings['state-dir']!, host).lastFailed;
     const note =
       failed?.revision === target.revision
-        ? `note: revision ${failed.revision} failed at ${failed.at} (${failed.error}) and was rolled back\n`
+        ? // The error may end with kuma-dp's last log lines: they follow the sentence.
+          `note: revision ${failed.revision} failed at ${failed.at} and was rolled back: ${failed.error}\n`
         : '';
     io.out(
       json
