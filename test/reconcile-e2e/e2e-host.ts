@@ -137,7 +137,9 @@ export async function createE2eHost(backend: Backend, options: HostOptions = {})
     writeRepoFile: (path, text) => writeFile(join(w.repo, path), text),
     async cli(command, args = [], o = {}) {
       const flags = { '--repo': w.repo, '--host': o.host ?? HOST_NAME, '--state-dir': w.stateDir };
-      const argv = cliArgv(command, args, { ...flags, '--netns': o.asOnHost ? undefined : w.hostNs });
+      // Another user cannot reach the checkout (e.g. under /root): it runs the world's copy of the CLI.
+      const cli = o.user === undefined ? undefined : w.tools.cli();
+      const argv = cliArgv(command, args, { ...flags, '--netns': o.asOnHost ? undefined : w.hostNs }, cli);
       const full = [
         ...(o.wrapper ?? []),
         ...(o.asOnHost ? ['ip', 'netns', 'exec', w.hostNs] : []),

@@ -3,7 +3,7 @@
  * before anything changes: no Kuma rules, no kuma-dp, no files written, no journal, and every table as it was.
  */
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { holdFlock, type Result } from '../support/world/exec.js';
@@ -61,7 +61,16 @@ interface Refusal {
   /** Makes the host or repo bad; returns CLI options for the run. */
   arrange(h: E2eHost): Promise<Parameters<E2eHost['cli']>[2] | undefined>;
   message: RegExp;
+  /** More that must be unchanged for this refusal. */
+  after?(h: E2eHost): void;
 }
+
+/** A folder of the world's the kuma-dp user cannot enter, as /root is on Debian. */
+const privateFolder = async (h: E2eHost) => {
+  const dir = join(h.dir, 'private');
+  await mkdir(dir, { mode: 0o700 });
+  return dir;
+};
 
 const REFUSALS: Refusal[] = [
   {
@@ -96,6 +105,27 @@ const REFUSALS: Refusal[] = [
     message: /dataplane token file .*token does not exist: put the token there/,
   },
   {
+    name: 'the kuma-dp binary under a folder kuma-dp cannot enter',
+    arrange: async (h) => {
+      const binary = join(await privateFolder(h), 'kuma-dp.mjs');
+      await copyFile(join(h.dir, 'tools', 'kuma-dp.mjs'), binary);
+      await h.setHost({ kumaDp: { binary } });
+      return undefined;
+    },
+    message:
+      /kuma-dp binary \S+\/private\/kuma-dp\.mjs cannot be executed by user kuma-dp \(uid 5678\): folder \S+\/private \(mode 0700, owner uid 0, group gid 0\) does not let it in: move the file to a folder kuma-dp can enter, or allow it in \(e\.g\. chmod o\+x \S+\/private\)/,
+  },
+  {
+    name: 'a Dataplane file kuma-dp could not read',
+    arrange: async (h) => {
+      await h.setHost({ kumaDp: { dataplaneFile: join(await privateFolder(h), 'dp.yaml') } });
+      return undefined;
+    },
+    message:
+      /Dataplane file \S+\/private\/dp\.yaml cannot be read by user kuma-dp \(uid 5678\): folder \S+\/private \(mode 0700/,
+    after: (h) => expect(existsSync(join(h.dir, 'private', 'dp.yaml'))).toBe(false),
+  },
+  {
     name: 'a uid already taken by another user',
     arrange: async (h) => {
       // kuma-dp would be a new user `kgtdp...` with the uid of an existing throw-away user.
@@ -114,13 +144,14 @@ await describeE2e(
   'refusals before anything changes',
   (_backend, fresh) => {
     for (const command of ['apply', 'plan'] as const) {
-      it.each(REFUSALS)(`${command}: $name`, async ({ arrange, message }) => {
+      it.each(REFUSALS)(`${command}: $name`, async ({ arrange, message, after }) => {
         const h = await fresh();
         const before = await snapshot(h);
         const options = await arrange(h);
         const r = await h.cli(command, [], options ?? {});
         expectError(r, message);
         await expectNothingChanged(h, before);
+        after?.(h);
       });
     }
   },

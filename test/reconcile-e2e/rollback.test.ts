@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { ownedLines, rulesView } from '../support/world/iptables.js';
@@ -54,6 +55,25 @@ await describeE2e(
       const plan = await h.plan();
       expect(plan.code).toBe(2);
       expect(plan.stdout).toMatch(/failed at .* and was rolled back/);
+    });
+
+    it('(d) an update whose kuma-dp exits at start: the error names its log and quotes its last lines', async () => {
+      const h = await fresh();
+      const first = await h.apply();
+      expect(first.code, first.stderr).toBe(0);
+      const token = await readFile(h.files.token, 'utf8');
+      await h.setHost({ env: { KUMA_STANDIN_EXIT_AT_START: '3' } });
+      const r = await h.apply(['--output', 'json']);
+      expect(r.code, r.stderr).toBe(3);
+      const outcome = JSON.parse(r.stdout) as Outcome;
+      expect(outcome.status).toBe('rolled-back');
+      const log = join(h.stateDir, 'example-server', 'kuma-dp.log');
+      expect(outcome.error).toContain(`; its log is ${log}, ending:\n`);
+      // The stand-in's last line before it exits, quoted with its tab shown as a space.
+      expect(outcome.error).toMatch(/\n {2}\| \S+ INFO exiting \{"code":3,"reason":"KUMA_STANDIN_EXIT_AT_START"\}/);
+      expect(outcome.error!.split('\n').filter((l) => l.startsWith('  | ')).length).toBeLessThanOrEqual(10);
+      expect(outcome.error).not.toContain(token.trim());
+      expect(await h.ready()).toMatchObject({ ok: true, status: 200, body: 'READY' });
     });
 
     it('(b) a first install whose kuma-dp never becomes ready exits 3 and leaves no rules and no kuma-dp', async () => {

@@ -1,13 +1,11 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestUser, type TestUser } from '../supervisor/helpers.js';
 import { describeWithNetns, type Netns } from '../support/netns.js';
-import { guideTemplate, killAll, type Running, STANDIN, start, TOKEN, until } from './harness.js';
-
-const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
+import { placeSandboxTools, type SandboxTools } from '../support/sandbox-tools.js';
+import { guideTemplate, killAll, type Running, start, TOKEN, until } from './harness.js';
 
 // As the guide runs it: `runuser -u <kuma-dp user> -- kuma-dp run ...`, here in a namespace so the default ports
 // (9902, 15006, 15001, 15053) and wildcard listeners are safe.
@@ -16,11 +14,13 @@ await describeWithNetns('stand-in kuma-dp as another user, in a network namespac
   let dir: string;
   let ns: Netns;
   let args: string[];
+  let tools: SandboxTools;
 
   beforeAll(async () => {
     user = await createTestUser();
     dir = await mkdtemp(join(tmpdir(), 'kgtest-standin-user-'));
     await chmod(dir, 0o755); // mkdtemp makes it 0700: the user must reach the files
+    tools = placeSandboxTools(dir); // and the stand-in: the checkout may be where it cannot enter
     await writeFile(join(dir, 'token'), TOKEN, { mode: 0o644 });
     await writeFile(join(dir, 'root-only-token'), TOKEN, { mode: 0o600 });
     await writeFile(join(dir, 'dataplane.yaml'), guideTemplate(15006, 15001), { mode: 0o644 });
@@ -59,10 +59,12 @@ await describeWithNetns('stand-in kuma-dp as another user, in a network namespac
       '-u',
       user.name,
       '--',
-      STANDIN,
+      tools.kumaDp,
     ]);
   const probe = async (...probeArgs: string[]) => {
-    const r = await ns.exec('runuser', ['-u', user.name, '--', 'node', PROBE, ...probeArgs]).catch((e: Error) => e);
+    const r = await ns
+      .exec('runuser', ['-u', user.name, '--', 'node', tools.probe, ...probeArgs])
+      .catch((e: Error) => e);
     return r instanceof Error ? { ok: false, error: r.message } : JSON.parse(r.stdout);
   };
 

@@ -20,22 +20,19 @@ export function numberEnv(name, def) {
   return n;
 }
 
-const dist = (path) => import(new URL(`../../dist/${path}`, import.meta.url).href);
-
 export async function loadProject() {
   try {
-    const [vars, mustache, validate, tproxy, versions, issues, duration] = await Promise.all(
-      [
-        'render/dataplane-vars.js',
-        'render/mustache.js',
-        'validate/dataplane.js',
-        'tproxy/load-config.js',
-        'versions.js',
-        'issues.js',
-        'tproxy/go-duration.js',
-      ].map(dist),
-    );
-    return { ...vars, ...mustache, ...validate, ...tproxy, ...versions, ...issues, ...duration };
+    // Literal specifiers, so that the sandbox copy (test/support/sandbox-tools.ts) can bundle them into one file.
+    const modules = await Promise.all([
+      import('../../dist/render/dataplane-vars.js'),
+      import('../../dist/render/mustache.js'),
+      import('../../dist/validate/dataplane.js'),
+      import('../../dist/tproxy/load-config.js'),
+      import('../../dist/versions.js'),
+      import('../../dist/issues.js'),
+      import('../../dist/tproxy/go-duration.js'),
+    ]);
+    return Object.assign({}, ...modules);
   } catch (error) {
     return fail(`the stand-in imports the project's dist/: run npm run build first (${error.message})`);
   }

@@ -3,16 +3,17 @@
  * CommandRunner (only for systemd, which cannot run here).
  */
 import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { liveProcesses, procUid } from '../../src/supervisor/proc-table.js';
 import type { CommandResult, CommandRunner, RunOptions } from '../../src/system/command-runner.js';
 import { until } from '../standin/harness.js';
 import { run } from '../support/netns.js';
+import { placeSandboxTools, type SandboxTools } from '../support/sandbox-tools.js';
 
 export { until };
-
-export const FAKE_DP = fileURLToPath(new URL('./fake-dp.mjs', import.meta.url));
 
 // The guide's command for example-server, as src/render/kuma-dp-command.ts builds it.
 export const GUIDE_ARGV = [
@@ -36,14 +37,24 @@ export const GUIDE_ENV = { KUMA_READINESS_PORT: '9910', KUMA_DATAPLANE_RUNTIME_S
 export interface TestUser {
   name: string;
   uid: number;
+  /** Copies of the stand-ins this user runs (never the checkout, which it may not be able to enter). */
+  tools: SandboxTools;
   remove(): Promise<void>;
 }
 
 export async function createTestUser(): Promise<TestUser> {
   const name = `kgtest-${randomBytes(4).toString('hex')}`;
+  // Named like the e2e worlds' temp dirs, so that a killed run's copy goes with their leftovers.
+  const dir = mkdtempSync(join(tmpdir(), `kgtest-e2e-${process.pid}-${name}-`));
+  chmodSync(dir, 0o755);
+  const tools = placeSandboxTools(dir);
   await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
   const uid = Number((await run('id', ['-u', name])).stdout.trim());
-  return { name, uid, remove: () => removeTestUser(name, uid) };
+  const remove = async () => {
+    await removeTestUser(name, uid);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { name, uid, tools, remove };
 }
 
 /** Kills (by pid) whatever a failed test left running as the user, then removes it: userdel refuses a busy user. */
@@ -58,14 +69,14 @@ async function removeTestUser(name: string, uid: number): Promise<void> {
   await run('userdel', [name]);
 }
 
-/** The command the guide runs, with the fake in place of kuma-dp. */
-export const fakeDpArgv = (user: string, ...args: string[]): string[] => [
+/** The command the guide runs, with the user's copy of the fake in place of kuma-dp. */
+export const fakeDpArgv = (user: TestUser, ...args: string[]): string[] => [
   'runuser',
   '-u',
-  user,
+  user.name,
   '--',
   process.execPath,
-  FAKE_DP,
+  user.tools.fakeDp,
   'run',
   ...args,
 ];

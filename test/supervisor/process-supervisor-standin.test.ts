@@ -3,8 +3,9 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { guideTemplate, STANDIN, TOKEN } from '../standin/harness.js';
+import { guideTemplate, TOKEN } from '../standin/harness.js';
 import { describeWithNetns } from '../support/netns.js';
+import { placeSandboxTools } from '../support/sandbox-tools.js';
 import { createTestUser, type TestUser } from './helpers.js';
 import { readinessGate, supervisorFixture } from './process-fixture.js';
 
@@ -17,11 +18,13 @@ if (!built) console.warn('[standin] process supervisor with the stand-in skipped
 await describeWithNetns('process supervisor with the stand-in kuma-dp', ['runuser', 'node'], (fresh) => {
   let user: TestUser;
   let files: string;
+  let standin: string;
   const fixture = supervisorFixture(() => fresh());
   beforeAll(async () => {
     user = await createTestUser();
     files = await mkdtemp(join(tmpdir(), 'kgtest-supervisor-standin-'));
     await chmod(files, 0o755);
+    standin = placeSandboxTools(files).kumaDp; // the user may not be able to enter the checkout
     await writeFile(join(files, 'token'), TOKEN, { mode: 0o644 });
     await writeFile(join(files, 'dataplane.yaml'), guideTemplate(15006, 15001), { mode: 0o644 });
   });
@@ -35,7 +38,7 @@ await describeWithNetns('process supervisor with the stand-in kuma-dp', ['runuse
     '-u',
     user.name,
     '--',
-    STANDIN,
+    standin,
     'run',
     '--cp-address=https://192.0.2.1:5678',
     `--dataplane-token-file=${join(files, 'token')}`,

@@ -34,7 +34,7 @@ await describeWithNetns(
 
     it('status() is undefined for a pidfile naming a dead pid, a foreign process or a recycled pid', async () => {
       const { sup } = await fixture.make();
-      const argv = fakeDpArgv(user.name);
+      const argv = fakeDpArgv(user);
       const writeRecord = async (pid: number, startTime: number) => {
         await writeFile(sup.paths.recordFile, JSON.stringify({ argv, pid, startTime }));
         await writeFile(sup.paths.pidFile, `${pid}\n`);
@@ -62,7 +62,7 @@ await describeWithNetns(
 
     it('adopts the kuma-dp of an agent killed between spawn and pidfile instead of starting a second one', async () => {
       const { sup } = await fixture.make();
-      const argv = fakeDpArgv(user.name);
+      const argv = fakeDpArgv(user);
       // The same command started for another state directory is not ours: its log file tells them apart.
       const other = await (await fixture.make()).sup.start(argv, {});
       const { pid } = await sup.start(argv, {});
@@ -76,7 +76,7 @@ await describeWithNetns(
 
     it('stop() ends a kuma-dp whose runuser was SIGKILLed, so a new start finds its ports free', async () => {
       const { sup } = await fixture.make();
-      const argv = fakeDpArgv(user.name);
+      const argv = fakeDpArgv(user);
       const { pid } = await sup.start(argv, {});
       await listening(sup.paths.logFile);
       const dp = (await groupMembers(pid)).find((m) => m.ppid === pid)!;
@@ -103,7 +103,7 @@ await describeWithNetns(
       const { sup } = await fixture.make();
       process.env.KUMA_FOO = 'leaked';
       try {
-        const { pid } = await sup.start(fakeDpArgv(user.name), {
+        const { pid } = await sup.start(fakeDpArgv(user), {
           KUMA_READINESS_PORT: '9911',
           KUMA_DNS_ENABLED: 'false',
         });
@@ -126,7 +126,7 @@ await describeWithNetns(
 
     it('the readiness gate waits for a real kuma-dp in the namespace, through the runner', async () => {
       const setup = await fixture.make();
-      await setup.sup.start(fakeDpArgv(user.name), { FAKE_READY_AFTER_MS: '800' });
+      await setup.sup.start(fakeDpArgv(user), { FAKE_READY_AFTER_MS: '800' });
       const { probe, wait } = readinessGate(setup);
       const statuses: string[] = [];
       await wait({ timeoutMs: 10_000, onNotReady: ({ status }) => statuses.push(status) });
@@ -138,7 +138,7 @@ await describeWithNetns(
     it('the readiness gate gives up as soon as kuma-dp crashes, not after the timeout', async () => {
       const setup = await fixture.make();
       const { sup } = setup;
-      await sup.start(fakeDpArgv(user.name), { FAKE_NEVER_READY: '1', FAKE_CRASH_AFTER_MS: '500' });
+      await sup.start(fakeDpArgv(user), { FAKE_NEVER_READY: '1', FAKE_CRASH_AFTER_MS: '500' });
       const t0 = Date.now();
       const error = await readinessGate(setup)
         .wait({ timeoutMs: 30_000, subject: 'kuma-dp of host example-server' })

@@ -21,7 +21,7 @@ await describeWithNetns('process supervisor: start, status, stop, restart', ['ru
 
   it('starts detached in the namespace as the user: pid alive, pidfile, log, status() finds it', async () => {
     const { sup, ns } = await fixture.make();
-    const argv = fakeDpArgv(user.name, '--cp-address=https://192.0.2.1:5678');
+    const argv = fakeDpArgv(user, '--cp-address=https://192.0.2.1:5678');
     const { pid } = await sup.start(argv, {});
     expect(await alive(pid)).toBe(true);
     expect(await readFile(sup.paths.pidFile, 'utf8')).toBe(`${pid}\n`);
@@ -46,7 +46,7 @@ await describeWithNetns('process supervisor: start, status, stop, restart', ['ru
 
   it('stop() ends the whole group, left-behind children included, and removes the pidfile', async () => {
     const { sup } = await fixture.make();
-    const { pid } = await sup.start(fakeDpArgv(user.name), { FAKE_CHILD: '1' });
+    const { pid } = await sup.start(fakeDpArgv(user), { FAKE_CHILD: '1' });
     const members = await until(
       async () => {
         const m = await groupMembers(pid);
@@ -64,7 +64,7 @@ await describeWithNetns('process supervisor: start, status, stop, restart', ['ru
 
   it('stop() lets kuma-dp drain past runuser’s 2 s kill: SIGTERM goes to kuma-dp, not to runuser', async () => {
     const { sup } = await fixture.make();
-    await sup.start(fakeDpArgv(user.name), { FAKE_DRAIN_MS: '2500' });
+    await sup.start(fakeDpArgv(user), { FAKE_DRAIN_MS: '2500' });
     await listening(sup.paths.logFile);
     const t0 = Date.now();
     await sup.stop({ timeoutMs: 10_000 });
@@ -74,7 +74,7 @@ await describeWithNetns('process supervisor: start, status, stop, restart', ['ru
 
   it('stop() SIGKILLs the group after the timeout when kuma-dp ignores SIGTERM', async () => {
     const { sup } = await fixture.make();
-    const { pid } = await sup.start(fakeDpArgv(user.name), { FAKE_IGNORE_TERM: '1' });
+    const { pid } = await sup.start(fakeDpArgv(user), { FAKE_IGNORE_TERM: '1' });
     await listening(sup.paths.logFile);
     const t0 = Date.now();
     await sup.stop({ timeoutMs: 500 });
@@ -85,8 +85,8 @@ await describeWithNetns('process supervisor: start, status, stop, restart', ['ru
 
   it('restart() gives a new pid running the new command; the old group is gone', async () => {
     const { sup } = await fixture.make();
-    const first = await sup.start(fakeDpArgv(user.name, '--drain-time=1s'), {});
-    const argv = fakeDpArgv(user.name, '--drain-time=2s');
+    const first = await sup.start(fakeDpArgv(user, '--drain-time=1s'), {});
+    const argv = fakeDpArgv(user, '--drain-time=2s');
     const second = await sup.restart(argv, {}, { timeoutMs: 5_000 });
     expect(second.pid).not.toBe(first.pid);
     expect(await groupMembers(first.pid)).toEqual([]);
@@ -96,8 +96,8 @@ await describeWithNetns('process supervisor: start, status, stop, restart', ['ru
 
   it('start() refuses a second kuma-dp while one runs', async () => {
     const { sup } = await fixture.make();
-    const { pid } = await sup.start(fakeDpArgv(user.name), {});
-    await expect(sup.start(fakeDpArgv(user.name), {})).rejects.toMatchObject({
+    const { pid } = await sup.start(fakeDpArgv(user), {});
+    await expect(sup.start(fakeDpArgv(user), {})).rejects.toMatchObject({
       code: 'supervisor.already-running',
       message: expect.stringMatching(new RegExp(`already runs as pid ${pid}: restart it`)),
     });
@@ -105,7 +105,7 @@ await describeWithNetns('process supervisor: start, status, stop, restart', ['ru
 
   it('runs a command without runuser too: SIGTERM then goes to the leader itself', async () => {
     const { sup } = await fixture.make();
-    const argv = [process.execPath, fakeDpArgv('x')[5]!, 'run'];
+    const argv = [process.execPath, user.tools.fakeDp, 'run'];
     const { pid } = await sup.start(argv, {});
     expect(await sup.status()).toEqual({ pid });
     await listening(sup.paths.logFile); // before that, node dies of SIGTERM without draining
@@ -117,10 +117,10 @@ await describeWithNetns('process supervisor: start, status, stop, restart', ['ru
   it('reports a command that dies before it runs, with the log tail', async () => {
     const { dir } = await fixture.make();
     const sup = createProcessSupervisor({ host: 'h', stateDir: dir, netns: 'kgtest-does-not-exist' });
-    const error = await sup.start(fakeDpArgv(user.name), {}).catch((e) => e);
+    const error = await sup.start(fakeDpArgv(user), {}).catch((e) => e);
     expect(error).toMatchObject({ code: 'supervisor.start-failed' });
     expect(error.message).toMatch(
-      /kuma-dp of host h exited \(exit code 255\) before its command ran: see .*kuma-dp\.log/,
+      /kuma-dp of host h exited \(exit code 255\) before its command ran; its log is .*kuma-dp\.log, ending:\n {2}\| /,
     );
     expect(error.message).toMatch(/kgtest-does-not-exist/);
     expect(await sup.status()).toBeUndefined();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderKumaDpUnit } from '../../src/supervisor/systemd-unit.js';
-import { createTestUser, FAKE_DP, GUIDE_ARGV, GUIDE_ENV, type TestUser } from './helpers.js';
+import { createTestUser, GUIDE_ARGV, GUIDE_ENV, type TestUser } from './helpers.js';
 import { analyzeUnavailableReason, parseWithSystemd, verifyUnit, withUnitDir } from './systemd-oracle.js';
 
 // systemd cannot run here, but its unit loader can: the generated unit must load without a single complaint, and
@@ -32,7 +32,7 @@ describe.skipIf(why !== undefined)('generated units, judged by systemd', () => {
     renderKumaDpUnit({ host: 'example-server', argv: ['runuser', '-u', user.name, '--', ...argv], env });
 
   it('systemd-analyze verify has nothing to say about the unit', async () => {
-    const text = unitFor([process.execPath, FAKE_DP, ...GUIDE_ARGV.slice(5), ...TRICKY], {
+    const text = unitFor([process.execPath, user.tools.fakeDp, ...GUIDE_ARGV.slice(5), ...TRICKY], {
       ...GUIDE_ENV,
       ...TRICKY_ENV,
     });
@@ -54,7 +54,7 @@ describe.skipIf(why !== undefined)('generated units, judged by systemd', () => {
       ].join('\n');
     const complaints = await withUnitDir(
       {
-        'kuma-dp-misplaced.service': docsUnit(`${process.execPath} ${FAKE_DP} run`),
+        'kuma-dp-misplaced.service': docsUnit(`${process.execPath} ${user.tools.fakeDp} run`),
         'kuma-dp-relative.service': docsUnit('./bin/kuma-dp run --cp-address=https://cp:5678'),
       },
       async (dir) => [
@@ -69,7 +69,7 @@ describe.skipIf(why !== undefined)('generated units, judged by systemd', () => {
   });
 
   it('systemd parses ExecStart= and Environment= back to exactly our argv and environment', async (context) => {
-    const argv = [process.execPath, FAKE_DP, 'run', ...TRICKY, 'new\nline', '\u0001'];
+    const argv = [process.execPath, user.tools.fakeDp, 'run', ...TRICKY, 'new\nline', '\u0001'];
     const text = unitFor(argv, TRICKY_ENV);
     const parsed = await withUnitDir({ 'kuma-dp-example-server.service': text }, (dir) =>
       parseWithSystemd(dir, 'kuma-dp-example-server.service', user.name),

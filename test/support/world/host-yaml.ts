@@ -1,9 +1,8 @@
 /**
- * The desired state a world's host gets in its repo copy: hosts/example-server.yaml running the stand-in kuma-dp
- * with the world's token, Dataplane and tproxy files, and tproxy/fleet.yaml with more settings.
+ * The desired state a world's host gets in its repo copy: hosts/example-server.yaml running the world's copy of the
+ * stand-in kuma-dp with the world's token, Dataplane and tproxy files, and tproxy/fleet.yaml with more settings.
  */
 import { stringify } from 'yaml';
-import { STANDIN_KUMA_DP } from './cli.js';
 
 /** hosts/<host>.yaml as an object; other keys of the host schema may be added. */
 export interface HostDoc {
@@ -18,6 +17,8 @@ export interface HostParts {
   peerAddress: string;
   files: { token: string; dataplane: string; tproxy: string };
   serviceUser?: string | undefined;
+  /** The world's copy of the stand-in kuma-dp (sandbox-tools.ts), which the kuma-dp user can reach. */
+  tools: { kumaDp: string };
 }
 
 /** The guide's example-server on the world's addresses, with the stand-in kuma-dp listening on every address. */
@@ -30,7 +31,7 @@ export function hostDoc(w: HostParts): HostDoc {
     service: { ...(w.serviceUser ? { user: w.serviceUser } : {}), ports: [8080] },
     kumaDp: {
       cpAddress: `https://${w.peerAddress}:5678`,
-      binary: STANDIN_KUMA_DP,
+      binary: w.tools.kumaDp,
       tokenFile: w.files.token,
       dataplaneFile: w.files.dataplane,
       tproxyConfigFile: w.files.tproxy,

@@ -1,7 +1,8 @@
 /**
  * A throw-away two-namespace world: a "host" namespace (where kuma-gitops reconciles example-server) and a "peer"
- * namespace on a veth pair (namespaces.ts), and a 0755 temp dir holding a copy of desired-state/ (repo/), a
- * dataplane token (0644), the paths kuma-gitops writes the Dataplane and tproxy config to, and state/. Names are
+ * namespace on a veth pair (namespaces.ts), and a 0755 temp dir holding a copy of desired-state/ (repo/), copies of
+ * what runs as other users (tools/, see sandbox-tools.ts), a dataplane token (0644), the paths kuma-gitops writes
+ * the Dataplane and tproxy config to, and state/. Names are
  * `<prefix><pid>-<rand>[-label]` (temp dir: `<tempPrefix><pid>-<rand>[-label]-XXXXXX`), so that removeDeadRuns
  * can tell a killed run's leftovers from a concurrent run's. Commands and processes started through the world are
  * tracked, and all of it goes in cleanup().
@@ -11,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROBE, SAMPLE_REPO } from './cli.js';
+import { placeSandboxTools, type SandboxTools } from '../sandbox-tools.js';
+import { SAMPLE_REPO } from './cli.js';
 import { type ExecOptions, exec as execCommand, type Result } from './exec.js';
 import {
   createNamespacePair,
@@ -52,6 +54,8 @@ export interface World extends NamespacePair {
   repo: string;
   stateDir: string;
   files: { token: string; dataplane: string; tproxy: string };
+  /** Copies of what runs as another user (stand-in kuma-dp, probe, CLI), in `<dir>/tools`. */
+  tools: SandboxTools;
   /** A command, tracked; once cleanup has started it is not run (code -1). */
   exec(argv: readonly string[], o?: ExecOptions): Promise<Result>;
   /** A command in a namespace, as root or (runuser) as `user`. */
@@ -104,8 +108,10 @@ export async function createWorld(o: WorldOptions): Promise<World> {
 
   const files = { token: join(dir, 'token'), dataplane: join(dir, 'dp.yaml'), tproxy: join(dir, 'tproxy.yaml') };
   let pair: NamespacePair;
+  let tools: SandboxTools;
   try {
     chmodSync(dir, 0o755);
+    tools = placeSandboxTools(dir);
     writeFileSync(files.token, `${o.prefix}token-${randomBytes(8).toString('hex')}\n`, { mode: 0o644 });
     chmodSync(files.token, 0o644);
     cpSync(SAMPLE_REPO, join(dir, 'repo'), { recursive: true });
@@ -129,6 +135,7 @@ export async function createWorld(o: WorldOptions): Promise<World> {
     repo: join(dir, 'repo'),
     stateDir: join(dir, 'state'),
     files,
+    tools,
     exec,
     inNs: (where, argv, io = {}) =>
       exec(['ip', 'netns', 'exec', nsOf(where), ...asUser(io.user), ...argv], { input: io.input }),
@@ -144,7 +151,7 @@ export async function createWorld(o: WorldOptions): Promise<World> {
       return child;
     },
     async probe(where, args, user) {
-      const r = await world.inNs(where, [process.execPath, PROBE, ...args], { user });
+      const r = await world.inNs(where, [process.execPath, tools.probe, ...args], { user });
       try {
         return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as ProbeResult;
       } catch {
