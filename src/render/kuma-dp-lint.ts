@@ -1,5 +1,6 @@
 import { type DesiredHost, locateSetting } from '../desired/desired-host.js';
 import { error, type Issue, warning } from '../issues.js';
+import { unsafeEnvReason } from '../system/unsafe-env.js';
 import { atLeast } from '../versions.js';
 import { GENERATED_FLAGS, type KumaDpCommand } from './kuma-dp-command.js';
 
@@ -154,7 +155,17 @@ export function lintKumaDp(host: DesiredHost, cmd: KumaDpCommand): Issue[] {
   for (const [name, value] of Object.entries(kd.env)) {
     const where = at(['env', name]);
     const generated = Object.hasOwn(ENV_OVER_FLAG, name) ? ENV_OVER_FLAG[name]!(cmd) : undefined;
-    if (name === 'KUMA_DATAPLANE_RUNTIME_TOKEN') {
+    const unsafe = unsafeEnvReason(name);
+    if (unsafe !== undefined) {
+      issues.push(
+        error({
+          code: 'kuma-dp.env-unsafe',
+          ...where,
+          message: `${name} ${unsafe}`,
+          hint: 'remove it: the repository configures kuma-dp, never the processes root runs to start it',
+        }),
+      );
+    } else if (name === 'KUMA_DATAPLANE_RUNTIME_TOKEN') {
       issues.push(secretInRepo(where));
     } else if (TPROXY_ENV.test(name)) {
       issues.push(

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { ROOT_PATH, rootExecutable } from '../system/fixed-path.js';
 import type { ReadyAnswer, ReadyTarget } from './ready-probe.js';
 
 /**
@@ -57,9 +58,11 @@ export function askReadyInNetns(netns: string, target: ReadyTarget, timeoutMs: n
 }
 
 function start(netns: string): Probe {
-  const child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', SERVER], {
+  // Root's fixed PATH and an absolute `ip` (fixed-path.ts); node is this process's own executable.
+  const child = spawn(rootExecutable('ip') ?? 'ip', ['netns', 'exec', netns, process.execPath, '-e', SERVER], {
+    argv0: 'ip',
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
+    env: { PATH: ROOT_PATH, LANG: 'C' },
   });
   const probe: Probe = { child, pending: new Map(), next: 0 };
   probes.set(netns, probe);

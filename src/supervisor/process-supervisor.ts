@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { shellQuote } from '../cli/shell-quote.js';
 import { KumaGitopsError } from '../errors.js';
+import { rootExecutable } from '../system/fixed-path.js';
 import { DEFAULT_DRAIN_MS, STOP_MARGIN_MS } from './drain-time.js';
 import { readLogTail, withExcerpt } from './log-excerpt.js';
 import {
@@ -14,7 +15,7 @@ import {
 } from './pid-record.js';
 import { childrenOf, readProc, sameArgv } from './proc-table.js';
 import { findOrphanLeader, findRecorded, orphanedGroup, terminateGroup } from './process-group.js';
-import { BASE_ENV, type StopOptions, type SupervisedProcess, type Supervisor } from './supervisor.js';
+import { BASE_ENV, refuseUnsafeEnv, type StopOptions, type SupervisedProcess, type Supervisor } from './supervisor.js';
 
 /**
  * kuma-dp as a detached process of its own (new session, so its own process group), started by the agent and
@@ -71,6 +72,7 @@ export function createProcessSupervisor(options: ProcessSupervisorOptions): Supe
     if (argv.length === 0 || argv[0] === '') {
       throw new KumaGitopsError('supervisor.argv-empty', `${subject}: cannot start an empty command: this is a bug`);
     }
+    refuseUnsafeEnv(subject, env);
     const running = await current();
     if (running !== undefined) {
       throw new KumaGitopsError(
@@ -115,7 +117,11 @@ export function createProcessSupervisor(options: ProcessSupervisorOptions): Supe
     const log = await open(paths.logFile, 'a', 0o640);
     try {
       await log.write(`# ${new Date().toISOString()} kuma-gitops starts: ${argv.map(shellQuote).join(' ')}\n`);
-      const child = spawn(full[0]!, full.slice(1), {
+      // Root runs the first program from its fixed PATH, never the caller's; argv0 keeps the name /proc shows, which
+      // status() compares with the recorded command. PATH itself cannot come from `env` (refuseUnsafeEnv).
+      const file = rootExecutable(full[0]!) ?? full[0]!;
+      const child = spawn(file, full.slice(1), {
+        argv0: full[0]!,
         detached: true,
         stdio: ['ignore', log.fd, log.fd],
         env: { ...BASE_ENV, ...env },

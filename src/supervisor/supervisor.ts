@@ -1,3 +1,5 @@
+import { KumaGitopsError } from '../errors.js';
+import { unsafeEnvReason } from '../system/unsafe-env.js';
 import type { LogExcerpt } from './log-excerpt.js';
 
 /**
@@ -42,6 +44,22 @@ export const BASE_ENV: Readonly<Record<string, string>> = {
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   LANG: 'C',
 };
+
+/** Refuses an environment with a name that would reach root's own processes (unsafe-env.ts): a last line of defence behind validation. */
+export function refuseUnsafeEnv(subject: string, env: Readonly<Record<string, string>>): void {
+  for (const name of Object.keys(env)) {
+    const reason = unsafeEnvReason(name);
+    if (reason !== undefined) {
+      throw new KumaGitopsError(
+        'supervisor.env-unsafe',
+        `${subject}: ${name} in kuma-dp's environment ${reason}: remove it from kumaDp.env`,
+        {
+          name,
+        },
+      );
+    }
+  }
+}
 
 /** Host names become paths and unit names: refuse anything that could escape the state directory. */
 export const SAFE_HOST = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;

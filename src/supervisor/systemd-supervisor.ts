@@ -4,7 +4,7 @@ import { KumaGitopsError } from '../errors.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import { stopTimeoutMs } from './drain-time.js';
 import { EXCERPT_LINES, lastLines } from './log-excerpt.js';
-import type { StopOptions, SupervisedProcess, Supervisor } from './supervisor.js';
+import { refuseUnsafeEnv, type StopOptions, type SupervisedProcess, type Supervisor } from './supervisor.js';
 import { DEFAULT_UNIT_DIR, renderKumaDpUnit, unitName } from './systemd-unit.js';
 
 /**
@@ -38,6 +38,8 @@ export function createSystemdSupervisor(
   }
 
   async function install(argv: readonly string[], env: Readonly<Record<string, string>>): Promise<void> {
+    // systemd gives Environment= to kuma-dp alone, but the rule is the same for both supervisors.
+    refuseUnsafeEnv(unit, env);
     const text = renderKumaDpUnit({ host, argv, env, netns: runner.netns });
     await mkdir(options.unitDir ?? DEFAULT_UNIT_DIR, { recursive: true });
     const tmp = `${unitPath}.tmp-${process.pid}`;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
 import { CommandFailedError, CommandNotFoundError } from './command-errors.js';
 import type { CommandResult, CommandRunner, RunOptions } from './command-runner.js';
+import { ROOT_PATH } from './fixed-path.js';
 
 /**
  * The CommandRunner on execa: argument arrays only (no shell), a minimal environment so the host's locale and
@@ -14,7 +15,7 @@ export interface CommandRunnerOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-const BASE_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } as const;
+const BASE_ENV = { PATH: ROOT_PATH, LANG: 'C' } as const;
 const NETNS_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/;
 // `ip netns exec NS prog` reports a missing program itself (exit code 1 with iproute2 6.1).
 const NETNS_EXEC_ENOENT = /^exec of "(.*)" failed: No such file or directory$/m;
