@@ -8,6 +8,7 @@ import { HOSTS_DIR, isHostFile } from '../desired/repo-paths.js';
 import type { RepoReader } from '../desired/repo-reader.js';
 import { type HostOutcome, toOutcome } from '../render/host-artefacts.js';
 import { markDuplicates, renderHosts } from '../render/render-repo.js';
+import type { HostPolicy } from '../validate/host-policy.js';
 import type { SourceFile } from '../yaml/yaml-source.js';
 
 /** Below this many hosts, starting worker threads costs more than it saves. */
@@ -26,7 +27,7 @@ export interface FleetRender {
  */
 export async function renderFleet(
   reader: RepoReader,
-  options: { workers?: number; hostFilter?: (path: string) => boolean } = {},
+  options: { workers?: number; hostFilter?: (path: string) => boolean; policy?: HostPolicy } = {},
 ): Promise<FleetRender> {
   const workers = options.workers ?? defaultWorkers();
   const files = await readAll(reader, options.hostFilter);
@@ -41,7 +42,7 @@ export async function renderFleet(
   }
   if (workers < 2 || hostPaths.length < PARALLEL_FROM || fromSources) {
     const repo = await loadRepo(memoryRepoReader(reader.label, files));
-    const outcomes = renderHosts(repo, repo.hosts).map(toOutcome);
+    const outcomes = renderHosts(repo, repo.hosts, options.policy).map(toOutcome);
     markDuplicates(outcomes);
     return { label: reader.label, outcomes };
   }
@@ -49,7 +50,11 @@ export async function renderFleet(
   const shards = Array.from({ length: workers }, (_, i) => hostPaths.filter((_, j) => j % workers === i));
   const parts = await Promise.all(
     shards.map((shard) =>
-      runWorker(workerUrl, { label: reader.label, files: [...shared, ...shard.map((p) => files.get(p)!)] }),
+      runWorker(workerUrl, {
+        label: reader.label,
+        files: [...shared, ...shard.map((p) => files.get(p)!)],
+        policy: options.policy,
+      }),
     ),
   );
   const outcomes = parts.flat().sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -68,6 +73,7 @@ async function readAll(reader: RepoReader, hostFilter?: (path: string) => boolea
 export interface RenderJob {
   label: string;
   files: SourceFile[];
+  policy: HostPolicy | undefined;
 }
 
 function runWorker(url: URL, job: RenderJob): Promise<HostOutcome[]> {

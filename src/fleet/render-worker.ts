@@ -8,4 +8,4 @@ import type { RenderJob } from './render-fleet.js';
 /** Worker thread of render-fleet.ts: load the files it was given and render its share of hosts. */
 const job = workerData as RenderJob;
 const repo = await loadRepo(memoryRepoReader(job.label, new Map(job.files.map((f) => [f.path, f]))));
-parentPort!.postMessage(renderHosts(repo, repo.hosts).map(toOutcome));
+parentPort!.postMessage(renderHosts(repo, repo.hosts, job.policy).map(toOutcome));

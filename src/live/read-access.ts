@@ -20,6 +20,20 @@ export interface PathAccess extends KumaDpNeed {
   state: 'ok' | 'missing' | 'blocked';
   /** What stops the user, when blocked: the first folder (from the root down) it cannot enter, or the file. */
   blocker?: Blocker;
+  /**
+   * What someone other than root could change under root's feet, first found: a binary root hands to kuma-dp, or
+   * a folder root writes into, owned or writable by another user; a folder reached through a symbolic link.
+   */
+  unsafe?: Unsafe;
+}
+
+export interface Unsafe {
+  path: string;
+  kind: 'folder' | 'file' | 'link';
+  mode: number;
+  uid: number;
+  /** For a link: where it leads. */
+  target?: string;
 }
 
 export interface Blocker {
@@ -75,14 +89,64 @@ async function readOne(need: KumaDpNeed, who: Identity): Promise<PathAccess> {
     const info = await statOrMissing(folder);
     if (info !== undefined && !permits(info, who, SEARCH)) return blocked(need, folder, 'folder', info);
   }
-  if (real === undefined || need.presence === 'written') return { ...need, state: 'ok' };
+  if (need.presence === 'written') return { ...need, state: 'ok', ...(await writeSafety(need.path)) };
+  if (real === undefined) return { ...need, state: 'ok' };
   const info = await statOrMissing(real);
   if (info === undefined) return { ...need, state: need.presence === 'optional' ? 'ok' : 'missing' };
   if (!info.isFile()) return blocked(need, need.path, 'not-a-file', info);
   // A script is opened by its interpreter as the user: it needs read as well as execute.
   const bits = need.access === 'read' ? [READ] : (await isScript(real)) ? [EXECUTE, READ] : [EXECUTE];
   if (bits.some((bit) => !permits(info, who, bit))) return blocked(need, need.path, 'file', info);
-  return { ...need, state: 'ok' };
+  if (need.access !== 'execute') return { ...need, state: 'ok' };
+  return { ...need, state: 'ok', ...(await binarySafety(need.path, real, info, folders)) };
+}
+
+/** Owned by root and writable by no one else: `mode` bits group/other write, unless sticky (/tmp) where allowed. */
+const rootOnly = (info: Stats, stickyOk: boolean) =>
+  info.uid === 0 && ((info.mode & 0o022) === 0 || (stickyOk && (info.mode & 0o1000) !== 0));
+
+/** A binary: the file and every folder above it (as written and where links lead) only root can change. */
+async function binarySafety(path: string, real: string, info: Stats, folders: string[]): Promise<{ unsafe?: Unsafe }> {
+  if (!rootOnly(info, false)) return { unsafe: { path, kind: 'file', mode: info.mode & 0o7777, uid: info.uid } };
+  for (const folder of unique([...folders, ...ancestors(dirname(real))])) {
+    const f = await statOrMissing(folder);
+    if (f !== undefined && !rootOnly(f, true))
+      return { unsafe: { path: folder, kind: 'folder', mode: f.mode & 0o7777, uid: f.uid } };
+  }
+  return {};
+}
+
+/**
+ * A file root writes: no symbolic link on the way (where it leads is not what the path says), the folder it goes
+ * into writable by root alone, and the folders above it changeable by root alone (a sticky /tmp is fine there).
+ */
+async function writeSafety(path: string): Promise<{ unsafe?: Unsafe }> {
+  const existing = await existingAncestors(path);
+  const nearest = existing.at(-1);
+  if (nearest === undefined) return {};
+  const real = await realpathOrMissing(nearest);
+  if (real !== undefined && real !== nearest) {
+    const link = (
+      await Promise.all(existing.map(async (d) => ((await realpathOrMissing(d)) === d ? undefined : d)))
+    ).find((d) => d !== undefined)!;
+    const info = (await statOrMissing(link))!;
+    return {
+      unsafe: {
+        path: link,
+        kind: 'link',
+        mode: info.mode & 0o7777,
+        uid: info.uid,
+        target: await realpathOrMissing(link),
+      },
+    };
+  }
+  for (const folder of existing) {
+    const info = await statOrMissing(folder);
+    if (info !== undefined && !rootOnly(info, folder !== nearest)) {
+      return { unsafe: { path: folder, kind: 'folder', mode: info.mode & 0o7777, uid: info.uid } };
+    }
+  }
+  return {};
 }
 
 const blocked = (need: KumaDpNeed, path: string, kind: Blocker['kind'], info: Stats): PathAccess => ({

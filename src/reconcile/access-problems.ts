@@ -1,4 +1,4 @@
-import type { PathAccess } from '../live/read-access.js';
+import type { PathAccess, Unsafe } from '../live/read-access.js';
 
 /**
  * The refusals for what the kuma-dp user cannot reach (read-access.ts), one per path, each naming the path, what
@@ -23,8 +23,28 @@ export function accessProblems(access: readonly PathAccess[], user: { name: stri
             : `the file is ${owned}: chown or chmod it so that ${user.name} can ${a.access} it`;
       problems.push(`${a.purpose} ${a.path} cannot be ${verb} by ${who}: ${why}`);
     }
+    if (a.unsafe !== undefined) problems.push(unsafeProblem(a, a.unsafe));
   }
   return problems;
+}
+
+/** Root would run or write something another user can change: the repository's reach must end at kuma-dp. */
+function unsafeProblem(a: PathAccess, u: Unsafe): string {
+  const owned = `mode ${octal(u.mode)}, owner uid ${u.uid}`;
+  if (u.kind === 'link') {
+    return `${a.purpose} ${a.path} would be written through the symbolic link ${u.path} (to ${u.target}): point the setting at the real path`;
+  }
+  if (a.presence === 'written') {
+    return (
+      `${a.purpose} ${a.path} would be written by root into folder ${u.path} (${owned}), which a user other than ` +
+      `root can change: chown root and chmod go-w ${u.path}, or choose another folder`
+    );
+  }
+  const what = u.kind === 'file' ? `the file is ${owned}` : `folder ${u.path} (${owned}) is not root's alone`;
+  return (
+    `${a.purpose} ${a.path} could be replaced by a user other than root, and kuma-gitops starts it with the dataplane token: ${what}: ` +
+    `chown root and chmod go-w ${u.path}, or install it where only root can write`
+  );
 }
 
 function missing(a: PathAccess): string {

@@ -8,6 +8,7 @@ import { readUserDb } from '../live/users.js';
 import { renderRepo } from '../render/render-repo.js';
 import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
 import { createCommandRunner } from '../system/execa-runner.js';
+import type { HostPolicy } from '../validate/host-policy.js';
 import { buildHostTarget } from './build-target.js';
 import type { HostPorts } from './host-ports.js';
 import type { HostTarget } from './host-target.js';
@@ -20,6 +21,8 @@ export interface PrepareOptions {
   netns: string | undefined;
   stateDir: string;
   supervisor: 'process' | 'systemd';
+  /** What the repository may make this host do (host-side, never from the repository). */
+  policy: HostPolicy;
   log: (event: string, data?: Record<string, unknown>) => void;
 }
 
@@ -35,7 +38,7 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
     );
   }
   const repo = await loadRepo(dirRepoReader(o.repo));
-  const [result] = renderRepo(repo, o.host);
+  const [result] = renderRepo(repo, o.host, o.policy);
   const entry = repo.hosts.find((h) => h.name === o.host)!;
   const errors = result!.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0 || !result!.rendered) {

@@ -1,5 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { rmSync } from 'node:fs';
 import { KumaGitopsError } from '../errors.js';
 import { formatSave } from '../iptables/format-save.js';
 import type { IptablesBackend } from '../live/iptables-backend.js';
@@ -15,6 +14,7 @@ import { waitUntilReady } from '../supervisor/readiness-gate.js';
 import { httpReadyProbe } from '../supervisor/ready-probe.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { CommandRunner } from '../system/command-runner.js';
+import { writeFileSafely } from '../system/safe-write.js';
 import type { Family } from '../tproxy/rules/built-rules.js';
 import type { HostPorts } from './host-ports.js';
 import type { HostTarget } from './host-target.js';
@@ -68,11 +68,11 @@ export function realHostPorts(o: {
       );
     },
     async writeFile(file) {
-      writeAtomically(file.path, file.content, file.mode, file.uid, file.gid);
+      writeFileSafely(file.path, file.content, { mode: file.mode, uid: file.uid, gid: file.gid });
     },
     async putBackFile(path, previous) {
       if (previous === null) rmSync(path, { force: true });
-      else writeAtomically(path, previous.content, previous.mode, previous.uid, previous.gid);
+      else writeFileSafely(path, previous.content, { mode: previous.mode, uid: previous.uid, gid: previous.gid });
     },
     async startKumaDp(argv, env, restart) {
       const running = await supervisor.status();
@@ -119,13 +119,4 @@ export function realHostPorts(o: {
       return out;
     },
   };
-}
-
-function writeAtomically(path: string, content: string, mode: number, uid: number, gid: number): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  const tmp = `${path}.kuma-gitops.tmp`;
-  writeFileSync(tmp, content, { mode });
-  chmodSync(tmp, mode);
-  chownSync(tmp, uid, gid);
-  renameSync(tmp, path);
 }

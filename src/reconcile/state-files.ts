@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
+import { writeFileSafely } from '../system/safe-write.js';
 import type { Family } from '../tproxy/rules/built-rules.js';
 import type { LiveFile } from './live-state.js';
 
@@ -36,10 +37,9 @@ export function hostStateDir(stateDir: string, host: string): string {
   return dir;
 }
 
-/** Write via a temp file and rename, so a crash never leaves half a journal. */
+/** Write via a temp file and rename (safe-write.ts), so a crash never leaves half a journal. */
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  writeFileSafely(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, createParents: false });
 }
 
 export function readJson<T>(path: string): T | undefined {

@@ -3,6 +3,7 @@ import { type DesiredHost, locateSetting } from '../desired/desired-host.js';
 import type { LoadedRepo } from '../desired/load-repo.js';
 import type { Issue } from '../issues.js';
 import { validateRenderedDataplane } from '../validate/dataplane.js';
+import { checkHostPolicy, DEFAULT_HOST_POLICY, type HostPolicy } from '../validate/host-policy.js';
 import { checkSafety } from '../validate/safety.js';
 import { formatKumaVersion } from '../versions.js';
 import { effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
@@ -17,7 +18,12 @@ import type { LoadedTproxy } from './tproxy-layers.js';
 export type TproxyLoad = (paths: readonly string[], fallbackFile: string) => LoadedTproxy;
 
 /** Compose, render and check one host. Never throws for bad input: every problem becomes an issue. */
-export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number], loadTproxy: TproxyLoad): HostResult {
+export function renderHost(
+  repo: LoadedRepo,
+  entry: LoadedRepo['hosts'][number],
+  loadTproxy: TproxyLoad,
+  policy: HostPolicy = DEFAULT_HOST_POLICY,
+): HostResult {
   const composed = composeHost(repo, entry);
   const deps = [...new Set(composed.deps)];
   const issues: Issue[] = [...deps.flatMap((f) => repo.issuesByFile.get(f) ?? []), ...composed.issues];
@@ -56,7 +62,7 @@ export function renderHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number],
   );
 
   const kumaDp = buildKumaDpCommand(host);
-  issues.push(...lintKumaDp(host, kumaDp));
+  issues.push(...lintKumaDp(host, kumaDp), ...checkHostPolicy(host, policy));
   // With a broken tproxy config the effective config is partly defaults: checks and rules built on it would only
   // add misleading follow-up errors to the one that matters.
   const tproxyBroken = tproxy.issues.some((i) => i.severity === 'error');

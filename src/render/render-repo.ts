@@ -2,12 +2,13 @@ import type { LoadedRepo } from '../desired/load-repo.js';
 import { KumaGitopsError } from '../errors.js';
 import { error, type Issue } from '../issues.js';
 import { closest } from '../suggest.js';
+import type { HostPolicy } from '../validate/host-policy.js';
 import { renderHost } from './render-host.js';
 import type { HostResult } from './rendered-host.js';
 import { tproxyLoader } from './tproxy-layers.js';
 
 /** Render every host of a loaded revision (or only `only`), with repo-wide problems such as duplicate host names. */
-export function renderRepo(repo: LoadedRepo, only?: string): HostResult[] {
+export function renderRepo(repo: LoadedRepo, only?: string, policy?: HostPolicy): HostResult[] {
   const entries = only === undefined ? repo.hosts : repo.hosts.filter((h) => h.name === only);
   if (only !== undefined && entries.length === 0) {
     const names = repo.hosts.map((h) => h.name);
@@ -18,15 +19,15 @@ export function renderRepo(repo: LoadedRepo, only?: string): HostResult[] {
       { host: only, known: names.slice(0, 20) },
     );
   }
-  const results = renderHosts(repo, entries);
+  const results = renderHosts(repo, entries, policy);
   markDuplicates(results, repo.hosts);
   return results;
 }
 
 /** Render the given hosts; duplicates are not checked (a worker sees only its share of the hosts). */
-export function renderHosts(repo: LoadedRepo, entries: LoadedRepo['hosts']): HostResult[] {
+export function renderHosts(repo: LoadedRepo, entries: LoadedRepo['hosts'], policy?: HostPolicy): HostResult[] {
   const loadTproxy = tproxyLoader(repo.files);
-  return entries.map((entry) => renderHost(repo, entry, loadTproxy));
+  return entries.map((entry) => renderHost(repo, entry, loadTproxy, policy));
 }
 
 /** Two files defining one host name is an error on each of them. */

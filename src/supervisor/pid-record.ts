@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
+import { writeFileSafely } from '../system/safe-write.js';
 import { SAFE_HOST } from './supervisor.js';
 
 /**
@@ -84,9 +85,7 @@ export async function removePidRecord(paths: PidPaths): Promise<void> {
 }
 
 async function writeAtomically(path: string, content: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, content, { mode: 0o644 });
-  await rename(tmp, path);
+  writeFileSafely(path, content, { mode: 0o644, createParents: false });
 }
 
 async function readIfExists(path: string): Promise<string | undefined> {

@@ -47,7 +47,9 @@ export const BASE_ENV: Readonly<Record<string, string>> = {
 
 /** Refuses an environment with a name that would reach root's own processes (unsafe-env.ts): a last line of defence behind validation. */
 export function refuseUnsafeEnv(subject: string, env: Readonly<Record<string, string>>): void {
-  for (const name of Object.keys(env)) {
+  for (const [name, value] of Object.entries(env)) {
+    // The supervisor's own base (a rollback restarts kuma-dp with the environment read back from /proc).
+    if (Object.hasOwn(BASE_ENV, name) && BASE_ENV[name] === value) continue;
     const reason = unsafeEnvReason(name);
     if (reason !== undefined) {
       throw new KumaGitopsError(

@@ -1,7 +1,8 @@
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
 import type { CommandRunner } from '../system/command-runner.js';
+import { writeFileSafely } from '../system/safe-write.js';
 import { stopTimeoutMs } from './drain-time.js';
 import { EXCERPT_LINES, lastLines } from './log-excerpt.js';
 import { refuseUnsafeEnv, type StopOptions, type SupervisedProcess, type Supervisor } from './supervisor.js';
@@ -41,10 +42,7 @@ export function createSystemdSupervisor(
     // systemd gives Environment= to kuma-dp alone, but the rule is the same for both supervisors.
     refuseUnsafeEnv(unit, env);
     const text = renderKumaDpUnit({ host, argv, env, netns: runner.netns });
-    await mkdir(options.unitDir ?? DEFAULT_UNIT_DIR, { recursive: true });
-    const tmp = `${unitPath}.tmp-${process.pid}`;
-    await writeFile(tmp, text, { mode: 0o644 });
-    await rename(tmp, unitPath);
+    writeFileSafely(unitPath, text, { mode: 0o644 });
     await systemctl(['daemon-reload']);
   }
 

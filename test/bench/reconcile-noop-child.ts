@@ -6,6 +6,7 @@
  * Usage: BENCH_OUT=f.json tsx test/bench/reconcile-noop-child.ts REPO NETNS|- STATE_DIR [RUNS]
  */
 import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { detectIptablesBackend } from '../../src/live/iptables-backend.js';
 import { readNetworkFacts } from '../../src/live/read-facts.js';
 import { readReady } from '../../src/live/read-ready.js';
@@ -13,6 +14,7 @@ import { readRules } from '../../src/live/read-rules.js';
 import { prepareHost } from '../../src/reconcile/prepare-host.js';
 import { type ReconcileOptions, reconcileHost } from '../../src/reconcile/reconcile-host.js';
 import { createCommandRunner } from '../../src/system/execa-runner.js';
+import { DEFAULT_HOST_POLICY } from '../../src/validate/host-policy.js';
 
 const [repo, netnsArg, stateDir, runsText = '30'] = process.argv.slice(2);
 // '-': no --netns, the process itself runs in the host's namespace (as on a real host).
@@ -24,6 +26,8 @@ const { target, ports } = await prepareHost({
   netns,
   stateDir: stateDir!,
   supervisor: 'process',
+  // The sandbox writes the host's files into its own folder, the state dir's parent.
+  policy: { ...DEFAULT_HOST_POLICY, writeRoots: [dirname(stateDir!)] },
   log,
 });
 const options: ReconcileOptions = {

@@ -153,3 +153,63 @@ describe.runIf(process.getuid?.() === 0 || process.env.CI === 'true')(
     });
   },
 );
+
+describe.runIf(process.getuid?.() === 0 || process.env.CI === 'true')(
+  'what another user could change (as root)',
+  () => {
+    const binary = (path: string): KumaDpNeed => ({
+      purpose: 'kuma-dp binary',
+      path,
+      access: 'execute',
+      presence: 'required',
+    });
+    const written = (path: string): KumaDpNeed => ({
+      purpose: 'Dataplane file',
+      path,
+      access: 'read',
+      presence: 'written',
+    });
+
+    it('a binary: owned by root and writable by no one else, and so is every folder above it (sticky /tmp is fine)', async () => {
+      const dir = await tempDir('owned-bin');
+      const path = join(dir, 'kuma-dp');
+      await writeFile(path, '\x7fELF', { mode: 0o755 });
+      expect(await one(binary(path))).toEqual({ ...binary(path), state: 'ok' });
+      await chmod(path, 0o775);
+      expect((await one(binary(path))).unsafe).toEqual({ path, kind: 'file', mode: 0o775, uid: 0 });
+      await chmod(path, 0o755);
+      await chown(path, 45679, 0);
+      expect((await one(binary(path))).unsafe).toMatchObject({ path, kind: 'file', uid: 45679 });
+      await chown(path, 0, 0);
+      await chmod(dir, 0o777);
+      expect((await one(binary(path))).unsafe).toEqual({ path: dir, kind: 'folder', mode: 0o777, uid: 0 });
+    });
+
+    it('a written file: no link on the way, its folder root’s alone, the folders above changeable by root alone', async () => {
+      const dir = await tempDir('owned-write');
+      const kuma = join(dir, 'kuma');
+      await mkdir(kuma, { mode: 0o755 });
+      expect(await one(written(join(kuma, 'dp.yaml')))).toEqual({ ...written(join(kuma, 'dp.yaml')), state: 'ok' });
+      // A folder that does not exist yet: judged by the nearest one that does.
+      expect((await one(written(join(kuma, 'new', 'dp.yaml')))).unsafe).toBeUndefined();
+      await chmod(kuma, 0o1777); // sticky is not enough where root creates the file
+      expect((await one(written(join(kuma, 'dp.yaml')))).unsafe).toEqual({
+        path: kuma,
+        kind: 'folder',
+        mode: 0o1777,
+        uid: 0,
+      });
+      await chmod(kuma, 0o755);
+      await chown(kuma, 45679, 45679);
+      expect((await one(written(join(kuma, 'dp.yaml')))).unsafe).toMatchObject({ path: kuma, uid: 45679 });
+      await chown(kuma, 0, 0);
+      const link = join(dir, 'via-link');
+      await symlink(kuma, link);
+      expect((await one(written(join(link, 'dp.yaml')))).unsafe).toMatchObject({
+        path: link,
+        kind: 'link',
+        target: kuma,
+      });
+    });
+  },
+);

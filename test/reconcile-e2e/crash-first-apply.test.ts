@@ -81,6 +81,7 @@ await describeE2e(
       h.onCleanup(() => removeUser(user.name));
       await removeUser(user.name);
       await h.setHost({ kumaDp: { user: user.name, uid: user.uid } });
+      h.allowKumaDpUser(user.name, user.uid);
       await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ kumaDPUser: user.name }));
 
       expect(await killedApply(h, 'after:create-user')).toEqual(['create-user']);

@@ -76,6 +76,8 @@ export interface E2eHost {
   options: HostOptions;
   /** Rewrites hosts/example-server.yaml from `options` (merged into the current ones). */
   setHost(update: HostOptions): Promise<void>;
+  /** From now on, plan and apply allow kuma-dp to run as this user (host-side policy, --allow-kuma-dp-user). */
+  allowKumaDpUser(name: string, uid: number): void;
   writeRepoFile(path: string, text: string): Promise<void>;
   /** `node dist/bin/kuma-gitops.js <command> --repo --host --netns --state-dir <args>`, as root unless `user` is given. */
   cli(command: string, args?: string[], o?: CliOptions): Promise<Result>;
@@ -111,6 +113,7 @@ const LEGACY_MARK = '*mangle\n:KGTEST-LEGACY - [0:0]\nCOMMIT\n';
 export async function createE2eHost(backend: Backend, options: HostOptions = {}): Promise<E2eHost> {
   const w: World = await createWorld({ ...E2E_NAMES, subnet: 0, links: ['kgh', 'kgp'] });
   const files = { ...w.files, pid: join(w.stateDir, HOST_NAME, 'kuma-dp.pid') };
+  const policyArgs: string[] = [];
 
   const e: E2eHost = {
     backend,
@@ -135,11 +138,29 @@ export async function createE2eHost(backend: Backend, options: HostOptions = {})
       await e.writeRepoFile(`hosts/${HOST_NAME}.yaml`, yamlText(doc));
     },
     writeRepoFile: (path, text) => writeFile(join(w.repo, path), text),
+    allowKumaDpUser(name, uid) {
+      policyArgs.push('--allow-kuma-dp-user', `${name}:${uid}`);
+    },
     async cli(command, args = [], o = {}) {
-      const flags = { '--repo': w.repo, '--host': o.host ?? HOST_NAME, '--state-dir': w.stateDir };
+      // The host's files are written into the world's folder: the host-side policy must allow it.
+      const flags = {
+        '--repo': w.repo,
+        '--host': o.host ?? HOST_NAME,
+        '--state-dir': w.stateDir,
+        '--allow-write-root': w.dir,
+      };
       // Another user cannot reach the checkout (e.g. under /root): it runs the world's copy of the CLI.
       const cli = o.user === undefined ? undefined : w.tools.cli();
-      const argv = cliArgv(command, args, { ...flags, '--netns': o.asOnHost ? undefined : w.hostNs }, cli);
+      const extra =
+        (command === 'plan' || command === 'apply') && policyArgs.length > 0
+          ? [...policyArgs, '--allow-kuma-dp-user', 'kuma-dp:5678']
+          : [];
+      const argv = cliArgv(
+        command,
+        [...args, ...extra],
+        { ...flags, '--netns': o.asOnHost ? undefined : w.hostNs },
+        cli,
+      );
       const full = [
         ...(o.wrapper ?? []),
         ...(o.asOnHost ? ['ip', 'netns', 'exec', w.hostNs] : []),

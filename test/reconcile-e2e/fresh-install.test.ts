@@ -126,6 +126,7 @@ await describeE2e(
       h.onCleanup(() => removeUser(user.name));
       await removeUser(user.name); // a free name and uid, now missing
       await h.setHost({ kumaDp: { user: user.name, uid: user.uid } });
+      h.allowKumaDpUser(user.name, user.uid);
       await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ kumaDPUser: user.name }));
       const r = await h.apply(['--output', 'json']);
       expect(r.code, r.stderr).toBe(0);

@@ -2,8 +2,8 @@
  * Acceptance: bad inputs and refusals (issue item 5). Each is a clear error (exit 1, a message naming the problem)
  * before anything changes: no Kuma rules, no kuma-dp, no files written, no journal, and every table as it was.
  */
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { holdFlock, type Result } from '../support/world/exec.js';
@@ -58,8 +58,8 @@ const WITHOUT_IPTABLES = [
 
 interface Refusal {
   name: string;
-  /** Makes the host or repo bad; returns CLI options for the run. */
-  arrange(h: E2eHost): Promise<Parameters<E2eHost['cli']>[2] | undefined>;
+  /** Makes the host or repo bad; returns CLI options (and more arguments) for the run. */
+  arrange(h: E2eHost): Promise<(Parameters<E2eHost['cli']>[2] & { args?: string[] }) | undefined>;
   message: RegExp;
   /** More that must be unchanged for this refusal. */
   after?(h: E2eHost): void;
@@ -126,6 +126,42 @@ const REFUSALS: Refusal[] = [
     after: (h) => expect(existsSync(join(h.dir, 'private', 'dp.yaml'))).toBe(false),
   },
   {
+    name: 'a kuma-dp binary its group may write',
+    arrange: async (h) => {
+      const dir = join(h.dir, 'bin');
+      await mkdir(dir, { mode: 0o755 });
+      const binary = join(dir, 'kuma-dp.mjs');
+      await copyFile(join(h.dir, 'tools', 'kuma-dp.mjs'), binary);
+      await chmod(binary, 0o775);
+      await h.setHost({ kumaDp: { binary } });
+      return undefined;
+    },
+    message:
+      /kuma-dp binary \S+\/bin\/kuma-dp\.mjs could be replaced by a user other than root, .*: the file is mode 0775, owner uid 0: chown root and chmod go-w/,
+  },
+  {
+    name: 'a Dataplane folder every user may write',
+    arrange: async (h) => {
+      const dir = join(h.dir, 'shared');
+      await mkdir(dir);
+      await chmod(dir, 0o777);
+      await h.setHost({ kumaDp: { dataplaneFile: join(dir, 'dp.yaml') } });
+      return undefined;
+    },
+    message:
+      /Dataplane file \S+\/shared\/dp\.yaml would be written by root into folder \S+\/shared \(mode 0777, owner uid 0\), which a user other than root can change/,
+    after: (h) => expect(existsSync(join(h.dir, 'shared', 'dp.yaml'))).toBe(false),
+  },
+  {
+    name: 'a Dataplane file that is the token file',
+    arrange: async (h) => {
+      await h.setHost({ kumaDp: { dataplaneFile: h.files.token } });
+      return undefined;
+    },
+    message: /policy\.write-target-clash|which is also the dataplane token file/,
+    after: (h) => expect(readFileSync(h.files.token, 'utf8')).toMatch(/^kgtest-token-[0-9a-f]+\n$/),
+  },
+  {
     name: 'a uid already taken by another user',
     arrange: async (h) => {
       // kuma-dp would be a new user `kgtdp...` with the uid of an existing throw-away user.
@@ -134,7 +170,8 @@ const REFUSALS: Refusal[] = [
       const name = `kgtdp${owner.uid}`;
       await h.setHost({ kumaDp: { user: name, uid: owner.uid } });
       await h.writeRepoFile('tproxy/fleet.yaml', fleetTproxy({ kumaDPUser: name }));
-      return undefined;
+      // Allowed by the host, so that the refusal is the uid's.
+      return { args: ['--allow-kuma-dp-user', `${name}:${owner.uid}`] };
     },
     message: /uid \d+ is already taken by user kgt[0-9a-f]+, so user kgtdp\d+ cannot be created with it/,
   },
@@ -148,7 +185,7 @@ await describeE2e(
         const h = await fresh();
         const before = await snapshot(h);
         const options = await arrange(h);
-        const r = await h.cli(command, [], options ?? {});
+        const r = await h.cli(command, options?.args ?? [], options ?? {});
         expectError(r, message);
         await expectNothingChanged(h, before);
         after?.(h);

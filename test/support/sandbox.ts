@@ -135,7 +135,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     writeHostFile: (hostDoc, host = HOST_NAME) => writeRepoFile(`hosts/${host}.yaml`, yamlText(hostDoc)),
     writeTproxyFile: (name, tproxy) => writeRepoFile(`tproxy/${name}.yaml`, yamlText(tproxy)),
     cli([command = 'plan', ...rest], o = {}) {
-      const flags = { '--repo': w.repo, '--netns': w.hostNs, '--state-dir': w.stateDir, '--host': HOST_NAME };
+      // The host's files are written into the sandbox's folder: the host-side policy must allow it.
+      const flags = {
+        '--repo': w.repo,
+        '--netns': w.hostNs,
+        '--state-dir': w.stateDir,
+        '--host': HOST_NAME,
+        '--allow-write-root': w.dir,
+      };
       return w.exec(cliArgv(command, rest, flags), { timeoutMs: o.timeoutMs ?? 180_000 });
     },
     inHost: (cmd, o) => w.inNs('host', cmd, o),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createProcessSupervisor } from '../../src/supervisor/process-supervisor.js';
+import { BASE_ENV, refuseUnsafeEnv } from '../../src/supervisor/supervisor.js';
 import { createSystemdSupervisor } from '../../src/supervisor/systemd-supervisor.js';
 import { rootExecutable } from '../../src/system/fixed-path.js';
 import { unsafeEnvReason } from '../../src/system/unsafe-env.js';
@@ -62,6 +63,15 @@ describe('supervisors refuse an unsafe environment before they start anything', 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('refuseUnsafeEnv', () => {
+  it('lets the supervisor’s own PATH through (a rollback restarts kuma-dp with the environment read from /proc)', () => {
+    expect(() => refuseUnsafeEnv('kuma-dp of host h', { ...BASE_ENV, KUMA_X: '1' })).not.toThrow();
+    expect(() => refuseUnsafeEnv('kuma-dp of host h', { PATH: `/tmp/evil:${BASE_ENV.PATH}` })).toThrow(
+      /kuma-dp of host h: PATH in kuma-dp's environment would choose which programs root runs/,
+    );
   });
 });
 

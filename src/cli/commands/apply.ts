@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 import { formatOutcomeText } from '../format-plan.js';
 import { reconcileLog } from '../reconcile-log.js';
 import { HOST_FLAGS } from './host-flags.js';
+import { policyFromArgs } from './policy-flags.js';
 
 export const applyCommand: Command = {
   spec: {
@@ -46,6 +47,7 @@ export const applyCommand: Command = {
       netns: args.strings.netns,
       stateDir,
       supervisor: args.strings.supervisor as 'process' | 'systemd',
+      policy: policyFromArgs(args, 'apply'),
       log,
     });
     const outcome = await reconcileHost({

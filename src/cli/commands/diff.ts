@@ -6,6 +6,7 @@ import { renderRevisions } from '../../diff/render-revisions.js';
 import { type BlobCache, gitRepoReader } from '../../io/git-reader.js';
 import type { Command } from '../command.js';
 import { buildValidationReport } from '../issue-report.js';
+import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';
 
 export const diffCommand: Command = {
   spec: {
@@ -27,6 +28,7 @@ export const diffCommand: Command = {
         value: 'FORMAT',
         help: 'markdown (pull-request comment, at most 60,000 characters), json or text',
       },
+      ...POLICY_FLAGS,
     },
   },
   async run(args, io) {
@@ -36,7 +38,7 @@ export const diffCommand: Command = {
       gitRepoReader(dir, args.strings.base!, cache),
       gitRepoReader(dir, args.strings.head!, cache),
     ]);
-    const { base, head } = await renderRevisions(baseReader, headReader);
+    const { base, head } = await renderRevisions(baseReader, headReader, policyFromArgs(args, 'diff'));
     const changes = compareHosts(base, head);
     const report = buildDiffReport(baseReader.label, headReader.label, changes, buildValidationReport(head));
     const format = args.strings.output;

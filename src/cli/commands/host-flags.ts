@@ -1,4 +1,5 @@
 import type { FlagSpec } from '../args.js';
+import { POLICY_FLAGS } from './policy-flags.js';
 
 /** Flags shared by `plan` and `apply`: which host, where its network lives, where the reconciler keeps state. */
 export const HOST_FLAGS: Record<string, FlagSpec> = {
@@ -23,4 +24,5 @@ export const HOST_FLAGS: Record<string, FlagSpec> = {
     help: 'how kuma-dp runs: process (started detached by kuma-gitops) or systemd (a unit per host)',
   },
   output: { kind: 'string', choices: ['text', 'json'], default: 'text', value: 'FORMAT', help: 'text or json' },
+  ...POLICY_FLAGS,
 };

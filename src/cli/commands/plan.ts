@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { formatPlanText } from '../format-plan.js';
 import { reconcileLog } from '../reconcile-log.js';
 import { HOST_FLAGS } from './host-flags.js';
+import { policyFromArgs } from './policy-flags.js';
 
 export const planCommand: Command = {
   spec: {
@@ -27,6 +28,7 @@ export const planCommand: Command = {
       netns: args.strings.netns,
       stateDir: args.strings['state-dir']!,
       supervisor: args.strings.supervisor as 'process' | 'systemd',
+      policy: policyFromArgs(args, 'plan'),
       log,
     });
     const live = await ports.readLive();

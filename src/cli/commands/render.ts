@@ -5,6 +5,7 @@ import { renderRepo } from '../../render/render-repo.js';
 import type { HostResult } from '../../render/rendered-host.js';
 import type { Command } from '../command.js';
 import { formatCommand, shellQuote } from '../shell-quote.js';
+import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';
 
 export const renderCommand: Command = {
   spec: {
@@ -17,11 +18,12 @@ export const renderCommand: Command = {
       repo: { kind: 'string', required: true, value: 'DIR', help: 'desired-state repo (working tree)' },
       host: { kind: 'string', required: true, value: 'H', help: 'host name (hosts/H.yaml)' },
       output: { kind: 'string', choices: ['text', 'json'], default: 'text', value: 'FORMAT', help: 'text or json' },
+      ...POLICY_FLAGS,
     },
   },
   async run(args, io) {
     const repo = await loadRepo(dirRepoReader(args.strings.repo!));
-    const [result] = renderRepo(repo, args.strings.host);
+    const [result] = renderRepo(repo, args.strings.host, policyFromArgs(args, 'render'));
     if (!result) return 1;
     io.out(args.strings.output === 'json' ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatRenderText(result));
     return hasErrors(result.issues) ? 1 : 0;

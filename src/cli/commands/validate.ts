@@ -4,6 +4,7 @@ import { dirRepoReader } from '../../io/dir-reader.js';
 import { renderRepo } from '../../render/render-repo.js';
 import type { Command } from '../command.js';
 import { buildValidationReport, formatReportText } from '../issue-report.js';
+import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';
 
 export const validateCommand: Command = {
   spec: {
@@ -16,6 +17,7 @@ export const validateCommand: Command = {
       repo: { kind: 'string', required: true, value: 'DIR', help: 'desired-state repo (working tree)' },
       host: { kind: 'string', value: 'H', help: 'check only this host (and the shared files it uses)' },
       output: { kind: 'string', choices: ['text', 'json'], default: 'text', value: 'FORMAT', help: 'text or json' },
+      ...POLICY_FLAGS,
     },
   },
   async run(args, io) {
@@ -23,7 +25,10 @@ export const validateCommand: Command = {
     const host = args.strings.host;
     // One host: load every file (duplicates are checked across all of them) but render only that host. The whole
     // fleet: render in worker threads when it is large.
-    const results = host ? renderRepo(await loadRepo(reader), host) : (await renderFleet(reader)).outcomes;
+    const policy = policyFromArgs(args, 'validate');
+    const results = host
+      ? renderRepo(await loadRepo(reader), host, policy)
+      : (await renderFleet(reader, { policy })).outcomes;
     const report = buildValidationReport(results);
     io.out(
       args.strings.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReportText(report, reader.label),
