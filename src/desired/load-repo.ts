@@ -50,6 +50,11 @@ export async function loadRepo(reader: RepoReader): Promise<LoadedRepo> {
   const load = async <T>(kind: Layer<T>['kind'], path: string, schema: z.ZodType<T>): Promise<Layer<T> | undefined> => {
     const file = await reader.read(path);
     if (!file) return undefined;
+    if (file.problem) {
+      report(path, [unreadable(path, file.problem)]);
+      broken.add(path);
+      return undefined;
+    }
     const { source, issues } = parseYamlSource(file);
     report(path, issues);
     if (!source) {
@@ -91,6 +96,11 @@ export async function loadRepo(reader: RepoReader): Promise<LoadedRepo> {
   return { label: reader.label, fleet, groups, hosts, files, broken, issuesByFile };
 }
 
+/** A repository file that exists but is not read (io/repo-file-limits.ts): a symlink, not a regular file, too large. */
+function unreadable(path: string, problem: { code: string; message: string }): Issue {
+  return error({ code: problem.code, file: path, message: problem.message });
+}
+
 /** Resolve and read the template and tproxy config a layer names; a bad or missing reference is an issue. */
 async function readRefs(
   layer: Layer<FleetFile>,
@@ -120,7 +130,8 @@ async function readRefs(
     layer.refs.set(role, resolved.path);
     if (files.has(resolved.path)) continue;
     const file = await reader.read(resolved.path);
-    if (file) files.set(resolved.path, file);
+    if (file?.problem) report(layer.file, [{ ...unreadable(resolved.path, file.problem), ...at }]);
+    else if (file) files.set(resolved.path, file);
     else {
       report(layer.file, [
         error({

@@ -3,6 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import git from 'isomorphic-git';
 import type { RepoReader } from '../desired/repo-reader.js';
 import { KumaGitopsError } from '../errors.js';
+import { MAX_FILE_BYTES, repoBudget, symlinkFile, tooLarge } from './repo-file-limits.js';
 
 /**
  * isomorphic-git's object cache: without one, every read of a packed object parses the packfile index again, and
@@ -38,11 +39,25 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
     );
   }
   const oids = new Map<string, string>();
+  const links = new Set<string>();
   const { commit: c } = await git.readCommit({ fs, dir, oid: commit, cache: gitCache });
   // Only the desired-state folder's tree: the rest of a big repository is never listed.
   const root = sub === '' ? c.tree : await subtree(dir, c.tree, sub);
-  if (root) await readTree(dir, root, '', oids);
+  if (root) await readTree(dir, root, '', oids, links);
   const label = `${ref} (${commit.slice(0, 7)})`;
+  const spend = repoBudget(label);
+  const blobText = async (oid: string) => {
+    let text = cache.get(oid);
+    if (text === undefined) {
+      // isomorphic-git has no size query: a blob is inflated before its size is known (limit checked after).
+      const { blob } = await git.readBlob({ fs, dir, oid, cache: gitCache });
+      if (blob.length > MAX_FILE_BYTES) return blob.length;
+      spend(blob.length);
+      text = Buffer.from(blob).toString('utf8');
+      cache.set(oid, text);
+    }
+    return text;
+  };
   return {
     label,
     list: async () => [...oids.keys()],
@@ -50,12 +65,10 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
     read: async (path) => {
       const oid = oids.get(path);
       if (!oid) return undefined;
-      let text = cache.get(oid);
-      if (text === undefined) {
-        const { blob } = await git.readBlob({ fs, dir, oid, cache: gitCache });
-        text = Buffer.from(blob).toString('utf8');
-        cache.set(oid, text);
-      }
+      const text = await blobText(oid);
+      // A link is shown to the reviewer as a link, exactly as the working-tree reader reports it.
+      if (links.has(path)) return { ...symlinkFile(path, typeof text === 'string' ? text : '…'), oid };
+      if (typeof text === 'number') return { ...tooLarge(path, text), oid };
       return { path, text, oid };
     },
   };
@@ -94,13 +107,22 @@ async function subtree(dir: string, tree: string, path: string): Promise<string 
   return oid;
 }
 
-async function readTree(dir: string, oid: string, prefix: string, out: Map<string, string>): Promise<void> {
+async function readTree(
+  dir: string,
+  oid: string,
+  prefix: string,
+  out: Map<string, string>,
+  links: Set<string>,
+): Promise<void> {
   const { tree } = await git.readTree({ fs, dir, oid, cache: gitCache });
   await Promise.all(
     tree.map(async (entry) => {
       const path = prefix + entry.path;
-      if (entry.type === 'tree') await readTree(dir, entry.oid, `${path}/`, out);
-      else if (entry.type === 'blob') out.set(path, entry.oid);
+      if (entry.type === 'tree') await readTree(dir, entry.oid, `${path}/`, out, links);
+      else if (entry.type === 'blob') {
+        out.set(path, entry.oid);
+        if (entry.mode === '120000') links.add(path); // a symbolic link: its blob is the link's target
+      }
     }),
   );
 }

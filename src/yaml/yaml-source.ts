@@ -9,6 +9,8 @@ export interface SourceFile {
   text: string;
   /** Git blob id when read from a commit: equal ids mean equal content, which lets diff skip unchanged hosts. */
   oid?: string;
+  /** Why the file could not be read (a symlink, not a regular file, too large; io/repo-file-limits.ts): `text` is empty. */
+  problem?: { code: string; message: string };
 }
 
 /** A parsed YAML file that can still answer "which line is this path on". */
