@@ -51,6 +51,20 @@ export function lintListTraps(config: TproxyConfig, trees: readonly SourceTree[]
     if (p.ok) lastByInterface.set(`${p.value.family}/${p.value.iface}`, { index, net: p.value });
   });
   parsed.forEach((p, index) => {
+    if (!p.ok) return;
+    const bad = interfaceNameProblem(p.value.iface);
+    if (bad === undefined) return;
+    // kumactl does not check the name (VNet.Initialize) and writes it into the iptables-restore payload as is.
+    issues.push(
+      error({
+        code: 'tproxy.vnet.interface-invalid',
+        ...where(vnetPath, index),
+        message: `interface name ${JSON.stringify(p.value.iface)} ${bad}; kumactl would write it into the iptables-restore payload as it is`,
+        hint: 'write the name as `ip link` shows it, e.g. docker0 or br+',
+      }),
+    );
+  });
+  parsed.forEach((p, index) => {
     if (!p.ok || !p.value.cidr.endsWith('/0')) return;
     // Found in a namespace with iptables 1.8.9, not in REFERENCE: nft refuses a negated match of everything.
     issues.push(
@@ -90,4 +104,19 @@ export function lintListTraps(config: TproxyConfig, trees: readonly SourceTree[]
     );
   }
   return issues;
+}
+
+/**
+ * Why the kernel would refuse `name` as an interface name (Linux net/core/dev.c, dev_valid_name: 1 to 15 bytes,
+ * not `.` or `..`, no `/`, `:` or whitespace), or a control character; undefined when it is fine. iptables' `+`
+ * wildcard suffix is allowed.
+ */
+export function interfaceNameProblem(name: string): string | undefined {
+  if (name === '') return 'is empty';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a control character';
+  if (Buffer.byteLength(name) > 15) return 'is longer than the 15 bytes the kernel allows';
+  if (name === '.' || name === '..') return 'is not a name the kernel allows';
+  if (/[/:\s]/.test(name)) return "contains '/', ':' or whitespace, which the kernel does not allow";
+  return undefined;
 }

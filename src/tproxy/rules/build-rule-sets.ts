@@ -5,6 +5,7 @@ import { declaredChains, type FamilyContext, familyContext } from './family-cont
 import { type HostFacts, type ResolvedHostFacts, resolveHostFacts } from './host-facts.js';
 import { addNatOutputRules, addNatPreroutingRules } from './nat-builtin-chains.js';
 import { addMeshInboundRules, addMeshOutboundRules, addMeshRedirectRules } from './nat-mesh-chains.js';
+import { assertPayloadWords } from './payload-words.js';
 import { TableBuilder } from './table-builder.js';
 import { buildRawTable } from './table-raw.js';
 
@@ -57,7 +58,7 @@ export function buildRuleSets(
 ): BuiltRuleSet[] {
   const resolved = resolveHostFacts(facts);
   const families: Family[] = ipv6Enabled(config, resolved) ? ['ipv4', 'ipv6'] : ['ipv4'];
-  return families.map((family) => {
+  const sets = families.map((family) => {
     const ctx = familyContext(version, config, resolved, uid, family);
     // File order raw, nat, mangle; a table without rules is left out (§2.1).
     const tables = [buildRawTable(ctx), buildNatTable(ctx), buildMangleTable(ctx)].filter(
@@ -65,4 +66,6 @@ export function buildRuleSets(
     );
     return { family, tables };
   });
+  assertPayloadWords(sets);
+  return sets;
 }
