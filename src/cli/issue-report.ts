@@ -1,4 +1,4 @@
-import { formatIssue, type Issue, sortIssues } from '../issues.js';
+import { error, formatIssue, type Issue, sortIssues } from '../issues.js';
 
 /** An issue once, with every host it affects: a broken fleet.yaml is one problem, not one per host. */
 export interface ReportedIssue extends Issue {
@@ -33,6 +33,18 @@ export function buildValidationReport(
     }
     return { name: r.name, file: r.file, errors, warnings };
   });
+  if (results.length === 0) {
+    // An empty folder, or --repo naming the wrong one: "valid, 0 hosts" would pass a review that checked nothing.
+    unique.set('repo.no-hosts', {
+      ...error({
+        code: 'repo.no-hosts',
+        file: 'hosts/',
+        message: 'there is no host file (hosts/<host>.yaml): nothing was checked',
+        hint: '--repo must name the desired-state folder (the one with fleet.yaml and hosts/)',
+      }),
+      hosts: [],
+    });
+  }
   const issues = sortIssues([...unique.values()]) as ReportedIssue[];
   const errors = issues.filter((i) => i.severity === 'error').length;
   return { valid: errors === 0, hosts, errors, warnings: issues.length - errors, issues };

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { error, type Issue } from '../issues.js';
 import { parseYamlSource, type SourceFile, type YamlSource } from '../yaml/yaml-source.js';
+import { validHostName } from './host-name.js';
 import { baseName, FLEET_FILE, isGroupFile, isHostFile, resolveRepoPath } from './repo-paths.js';
 import type { RepoReader } from './repo-reader.js';
 import {
@@ -83,7 +84,20 @@ export async function loadRepo(reader: RepoReader): Promise<LoadedRepo> {
   const hostLayers = await Promise.all(hostFiles.map((p) => load('host', p, hostFileSchema)));
   const hosts = hostFiles.map((file, i) => {
     const layer = hostLayers[i];
-    return { name: layer?.data.name ?? baseName(file), file, layer };
+    const name = layer?.data.name ?? baseName(file);
+    if (validHostName(name)) return { name, file, layer };
+    // Never rendered: the name goes into paths (`${host}`), unit names and the state directory.
+    report(file, [
+      error({
+        code: 'host.name-invalid',
+        file,
+        ...(layer?.data.name === undefined ? {} : { line: layer.source.lineOf(['name']), path: 'name' }),
+        message: `host name ${JSON.stringify(name)} is not allowed: it becomes part of paths and unit names`,
+        hint: "use ASCII letters, digits, '_', '.' and '-', starting with a letter or digit (e.g. web-1)",
+      }),
+    ]);
+    broken.add(file);
+    return { name, file, layer: undefined };
   });
 
   const files = new Map<string, SourceFile>();

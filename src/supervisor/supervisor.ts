@@ -1,3 +1,4 @@
+import { HOST_NAME_PATTERN } from '../desired/host-name.js';
 import { KumaGitopsError } from '../errors.js';
 import { unsafeEnvReason } from '../system/unsafe-env.js';
 import type { LogExcerpt } from './log-excerpt.js';
@@ -64,4 +65,4 @@ export function refuseUnsafeEnv(subject: string, env: Readonly<Record<string, st
 }
 
 /** Host names become paths and unit names: refuse anything that could escape the state directory. */
-export const SAFE_HOST = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
+export const SAFE_HOST = HOST_NAME_PATTERN;
