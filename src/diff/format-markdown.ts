@@ -3,6 +3,7 @@ import { formatIssue } from '../issues.js';
 import { ARTEFACT_TITLES, type ArtefactName } from '../render/host-artefacts.js';
 import type { HostChange } from './compare-hosts.js';
 import { type DiffReport, errorIssues, groupIdenticalChanges } from './diff-report.js';
+import { codeSpan, fencedBlock, mdText } from './markdown-escape.js';
 
 /** GitHub rejects comments over 65,536 characters; stay well below with room for the truncation note. */
 export const MARKDOWN_LIMIT = 60_000;
@@ -15,7 +16,7 @@ export function formatMarkdown(r: DiffReport, limit = MARKDOWN_LIMIT): string {
   const t = r.totals;
   const v = r.validation;
   const head: string[] = [
-    `### kuma-gitops: \`${r.base}\` → \`${r.head}\``,
+    `### kuma-gitops: ${codeSpan(r.base)} → ${codeSpan(r.head)}`,
     '',
     `${v.valid ? '✅ head is valid' : '❌ **head is invalid**'}: ${v.errors} error(s), ${v.warnings} warning(s) across ${v.hosts.length} host(s)`,
     '',
@@ -24,9 +25,9 @@ export function formatMarkdown(r: DiffReport, limit = MARKDOWN_LIMIT): string {
     `| ${t.added} | ${t.removed} | ${t.changed} | ${t.unchanged} |`,
     '',
   ];
-  const errors = errorIssues(r).map((i) => `- \`${escapeTicks(formatIssue(i))}\` (${listHosts(i.hosts)})`);
+  const errors = errorIssues(r).map((i) => `- ${codeSpan(formatIssue(i))} (${mdText(listHosts(i.hosts))})`);
   const changed = r.changes.filter((c) => c.kind !== 'unchanged');
-  const rows = changed.map((c) => `| ${c.host} | ${c.kind} | ${artefactList(c)} | ${validity(c)} |`);
+  const rows = changed.map((c) => `| ${mdText(c.host)} | ${c.kind} | ${artefactList(c)} | ${validity(c)} |`);
   const groups = groupIdenticalChanges(changed);
   const sections = groups.map((g) => section(g.hosts, g.change));
 
@@ -69,10 +70,10 @@ export function formatMarkdown(r: DiffReport, limit = MARKDOWN_LIMIT): string {
 function section(hosts: readonly string[], c: HostChange): string {
   const title =
     hosts.length === 1
-      ? `<b>${hosts[0]}</b>`
-      : `<b>${hosts.length} hosts</b> with the same change: ${listHosts(hosts, 3)}`;
+      ? `<b>${mdText(hosts[0]!)}</b>`
+      : `<b>${hosts.length} hosts</b> with the same change: ${mdText(listHosts(hosts, 3))}`;
   const parts = (Object.keys(c.sections) as ArtefactName[]).map(
-    (name) => `${ARTEFACT_TITLES[name]}\n\n\`\`\`diff\n${c.sections[name]!.trimEnd()}\n\`\`\``,
+    (name) => `${ARTEFACT_TITLES[name]}\n\n${fencedBlock('diff', c.sections[name]!.trimEnd())}`,
   );
   const body = parts.length ? parts.join('\n\n') : '_no rendered change (validity changed)_';
   return `<details><summary>${title}: ${c.kind}, ${artefactList(c) || 'validity'}</summary>\n\n${body}\n\n</details>\n`;
@@ -81,4 +82,3 @@ function section(hosts: readonly string[], c: HostChange): string {
 const artefactList = (c: HostChange) => (Object.keys(c.sections) as ArtefactName[]).join(', ');
 const validity = (c: HostChange) =>
   c.kind === 'removed' ? '' : c.errors ? `❌ ${c.errors} error(s)` : c.warnings ? `⚠️ ${c.warnings} warning(s)` : '✅';
-const escapeTicks = (s: string) => s.replaceAll('`', "'");
