@@ -81,8 +81,31 @@ export function goQuote(s: string): string {
   return `"${out}"`;
 }
 
-/** Real 1-based line of a source offset. */
-export const lineAtOffset = (source: string, offset: number): number => source.slice(0, offset).split('\n').length;
+/** Real 1-based line of a source offset, for one look-up (linear in the offset). */
+export function lineAtOffset(source: string, offset: number): number {
+  let line = 1;
+  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * Lines of many offsets of one source: the newline offsets are found once, each look-up is a binary search. A lint
+ * that asked lineAtOffset per tag was quadratic (40,000 lines took 27 s).
+ */
+export function lineLocator(source: string): (offset: number) => number {
+  const newlines: number[] = [];
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) newlines.push(i);
+  return (offset) => {
+    let lo = 0;
+    let hi = newlines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (newlines[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+}
 
 /**
  * Parsed templates by text: a fleet renders a handful of templates thousands of times, and a parse result is never

@@ -2,7 +2,7 @@
  * Renderer of github.com/hoisie/mustache at 6375acf62c69 plus Kuma's Render wrapper
  * (pkg/util/template/render.go): what kuma-dp turns a Dataplane template into, byte for byte (REFERENCE §4.4).
  */
-import { lineAtOffset, type MustacheElement, type MustacheTemplate, parseTemplate } from './mustache-parse.js';
+import { lineLocator, type MustacheElement, type MustacheTemplate, parseTemplate } from './mustache-parse.js';
 
 /** Template data as kuma-dp builds it from `--dataplane-var`: strings, and maps for dotted keys. */
 export type MustacheData = { readonly [key: string]: string | MustacheData };
@@ -136,10 +136,11 @@ export interface TemplateTag {
 /** Every tag in source order, for lints. */
 export function listTags(template: MustacheTemplate): TemplateTag[] {
   const tags: TemplateTag[] = [];
+  const lineOf = lineLocator(template.source);
   const walk = (elems: readonly MustacheElement[], sections: readonly string[]): void => {
     for (const e of elems) {
       if (e.type === 'text') continue;
-      const base = { line: lineAtOffset(template.source, e.offset), offset: e.offset, sections };
+      const base = { line: lineOf(e.offset), offset: e.offset, sections };
       if (e.type === 'var') tags.push({ kind: e.raw ? 'raw' : 'escaped', name: e.name, ...base });
       else if (e.type === 'section') {
         tags.push({ kind: e.inverted ? 'inverted' : 'section', name: e.name, ...base });

@@ -1,7 +1,7 @@
 import { composeHost } from '../desired/compose-host.js';
 import { type DesiredHost, locateSetting } from '../desired/desired-host.js';
 import type { LoadedRepo } from '../desired/load-repo.js';
-import type { Issue } from '../issues.js';
+import { error, type Issue } from '../issues.js';
 import { validateRenderedDataplane } from '../validate/dataplane.js';
 import { checkHostPolicy, DEFAULT_HOST_POLICY, type HostPolicy } from '../validate/host-policy.js';
 import { checkSafety } from '../validate/safety.js';
@@ -23,6 +23,29 @@ export function renderHost(
   entry: LoadedRepo['hosts'][number],
   loadTproxy: TproxyLoad,
   policy: HostPolicy = DEFAULT_HOST_POLICY,
+): HostResult {
+  try {
+    return renderOneHost(repo, entry, loadTproxy, policy);
+  } catch (e) {
+    // One host's input must never take down the checks of the others (and with them a pull-request review).
+    const deep = e instanceof RangeError;
+    const issue = error({
+      code: deep ? 'input.too-deep' : 'internal.check-failed',
+      file: entry.file,
+      message: deep
+        ? "this host's files nest too deep to check (a template's sections, a YAML structure): nothing was rendered"
+        : `checking this host failed (${(e as Error).message}): this is a bug in kuma-gitops, please report it with the host's files`,
+      hint: deep ? 'flatten the nesting' : 'the other hosts were checked',
+    });
+    return { name: entry.name, file: entry.file, rendered: undefined, issues: [issue], deps: [entry.file] };
+  }
+}
+
+function renderOneHost(
+  repo: LoadedRepo,
+  entry: LoadedRepo['hosts'][number],
+  loadTproxy: TproxyLoad,
+  policy: HostPolicy,
 ): HostResult {
   const composed = composeHost(repo, entry);
   const deps = [...new Set(composed.deps)];

@@ -8,7 +8,7 @@ import { error, type Issue, warning } from '../issues.js';
 import { editDistance } from '../suggest.js';
 import { type DottedKeyCollision, effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
 import { goHtmlEscape, listTags, type RenderedLookup, renderMustache } from './mustache.js';
-import { goTrimSpace, lineAtOffset, type MustacheElement, parseTemplate } from './mustache-parse.js';
+import { goTrimSpace, lineLocator, type MustacheElement, parseTemplate } from './mustache-parse.js';
 import { yamlContext, yamlHazard } from './template-yaml-context.js';
 
 export interface TemplateLintInput {
@@ -62,7 +62,8 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
   }
   const tpl = parsed.template!;
   const tags = listTags(tpl);
-  const at = (offset: number) => ({ file, line: lineAtOffset(template, offset) });
+  const lineOf = lineLocator(template);
+  const at = (offset: number) => ({ file, line: lineOf(offset) });
   const skip = new Set<number>(); // tags already reported, so no "missing" on top
 
   for (const t of tags) {
@@ -124,7 +125,7 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
       if (e.type === 'section') walkText(e.elems);
       if (e.type !== 'text') continue;
       for (const m of e.text.matchAll(/\{\{|\}\}|\{ \{/g)) {
-        const line = lineAtOffset(template, e.offset + m.index);
+        const line = lineOf(e.offset + m.index);
         leftovers.set(line, (leftovers.get(line) ?? new Set()).add(`"${m[0]}"`));
       }
     }
@@ -155,8 +156,9 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
   }
 
   const seenLines = new Set<number>();
+  const outputLineOf = lineLocator(output);
   for (const e of input.renderedYamlValid ? [] : parseDocument(output).errors) {
-    const line = lineAtOffset(output, e.pos[0]);
+    const line = outputLineOf(e.pos[0]);
     if (seenLines.has(line)) continue;
     seenLines.add(line);
     const lineStart = output.lastIndexOf('\n', e.pos[0] - 1) + 1;
