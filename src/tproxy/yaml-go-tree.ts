@@ -1,4 +1,5 @@
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { AliasBudget, EXCESSIVE_ALIASING } from '../yaml/alias-budget.js';
 import { type GoScalar, resolvePlainScalar, scalarAsGoString } from './yaml11-scalars.js';
 
 /**
@@ -54,10 +55,13 @@ export function parseGoYaml(text: string): GoTree {
   }
   const convert = new Converter(doc, lineOf, problems);
   const root = doc.contents ? convert.node(doc.contents as Node, 0) : { kind: 'null' as const, line: 1 };
+  if (convert.budget.exceeded)
+    return { root: undefined, problems: [{ line: 1, message: EXCESSIVE_ALIASING, kind: 'syntax' }] };
   return { root: problems.some((p) => p.kind === 'syntax') ? undefined : root, problems };
 }
 
 class Converter {
+  readonly budget = new AliasBudget();
   constructor(
     private readonly doc: Document,
     private readonly lineOf: (offset: number | undefined) => number,
@@ -66,13 +70,16 @@ class Converter {
 
   node(n: Node, depth: number, at?: number): GoNode {
     const line = at ?? this.lineOf(n.range?.[0]);
+    if (!this.budget.decode()) return { kind: 'null', line };
     if (depth > MAX_ALIAS_DEPTH) {
       this.problems.push({ line, message: 'YAML nesting or aliases are too deep', kind: 'syntax' });
       return { kind: 'null', line };
     }
     if (isAlias(n)) {
       const target = n.resolve(this.doc);
-      return target ? this.node(target as Node, depth + 1, line) : { kind: 'null', line };
+      return target
+        ? this.budget.throughAlias(() => this.node(target as Node, depth + 1, line))
+        : { kind: 'null', line };
     }
     if (isScalar(n)) return { ...this.scalar(n), line };
     if (isSeq(n)) return { kind: 'list', items: n.items.map((i) => this.node(i as Node, depth + 1)), line };

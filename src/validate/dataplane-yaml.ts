@@ -9,6 +9,7 @@ import {
   parseDocument,
   type Tags,
 } from 'yaml';
+import { AliasBudget, EXCESSIVE_ALIASING } from '../yaml/alias-budget.js';
 import { type DpContext, reportError, reportWarning } from './dataplane-context.js';
 import { parseSimpleYaml } from './fast-yaml.js';
 
@@ -100,10 +101,11 @@ export function parseRenderedYamlFully(ctx: DpContext, text: string): { root: YN
   const lineAt = (offset: number | undefined) => (offset === undefined ? 1 : lc.linePos(offset).line);
   const doc = first as Document.Parsed;
 
+  const budget = new AliasBudget();
   const convert = (node: AnyNode | null | undefined, fallbackLine: number, depth: number): YNode => {
-    if (depth > 100) return { kind: 'scalar', line: fallbackLine, value: null };
+    if (depth > 100 || !budget.decode()) return { kind: 'scalar', line: fallbackLine, value: null };
     if (node === null || node === undefined) return { kind: 'scalar', line: fallbackLine, value: null };
-    if (isAlias(node)) return convert(node.resolve(doc), lineAt(node.range?.[0]), depth + 1);
+    if (isAlias(node)) return budget.throughAlias(() => convert(node.resolve(doc), lineAt(node.range?.[0]), depth + 1));
     const line = lineAt(node.range?.[0] ?? undefined);
     if (isScalar(node)) return { kind: 'scalar', line, value: scalarValue(node.value) };
     if (isSeq(node)) return { kind: 'seq', line, items: node.items.map((i) => convert(i as AnyNode, line, depth + 1)) };
@@ -147,7 +149,16 @@ export function parseRenderedYamlFully(ctx: DpContext, text: string): { root: YN
     }
     return { kind: 'map', line, entries };
   };
-  return { root: convert(doc.contents as AnyNode, 1, 0) };
+  const root = convert(doc.contents as AnyNode, 1, 0);
+  if (budget.exceeded) {
+    reportError(ctx, {
+      code: 'dataplane.yaml.syntax',
+      message: `yaml: ${EXCESSIVE_ALIASING}`,
+      hint: 'kuma-dp refuses the rendered Dataplane: remove the aliases that expand it',
+    });
+    return undefined;
+  }
+  return { root };
 }
 
 function scalarValue(v: unknown): string | number | boolean | null {

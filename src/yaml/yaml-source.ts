@@ -43,15 +43,27 @@ export function parseYamlSource(
   if (issues.length > 0) return { issues };
   // Keep only a path -> line index, not the Document: a fleet has thousands of host files in memory at once.
   const lines = new Map<string, number>();
-  indexLines(doc.contents as Node | null, '', (offset) => lineCounter.linePos(offset).line, lines);
-  return {
-    issues,
-    source: {
-      file: file.path,
-      data: doc.toJS({ maxAliasCount: 100 }),
-      lineOf: lineLookup(lines),
-    },
-  };
+  let data: unknown;
+  try {
+    indexLines(doc.contents as Node | null, '', (offset) => lineCounter.linePos(offset).line, lines);
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // The yaml package refuses an alias bomb (ReferenceError "Excessive alias count"), a deep nesting overflows.
+    const bomb = e instanceof ReferenceError;
+    return {
+      issues: [
+        error({
+          code: 'yaml.too-complex',
+          file: file.path,
+          message: bomb
+            ? 'YAML aliases would expand this file beyond 100 copies (an alias bomb)'
+            : 'YAML nesting is too deep to read',
+          hint: 'write the settings out instead of expanding aliases or nesting this deep',
+        }),
+      ],
+    };
+  }
+  return { issues, source: { file: file.path, data, lineOf: lineLookup(lines) } };
 }
 
 /** Whether parsed data has a value at `path` (a key set to null counts: it was written). */

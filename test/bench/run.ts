@@ -5,6 +5,7 @@ import { generatedHosts } from '../support/fleet-generator.js';
 import { commitFiles, initRepo } from '../support/git-repo.js';
 import { SAMPLE_REPO } from '../support/sample-repo.js';
 import { benchEnv, STARTUP_VARS, startupMs } from './bench-env.js';
+import { hostileRows } from './hostile-bench.js';
 import { formatTable, measureChild, measureCommand, type Row } from './measure-child.js';
 import { measureReconcileRows } from './reconcile-bench.js';
 import { BENCH_KUMACTL_FLAGS, writeTproxyLive } from './tproxy-live.js';
@@ -56,7 +57,7 @@ function tproxyRows(work: string): Row[] {
   ];
 }
 
-const GROUPS = ['fleet', 'tproxy', 'reconcile'] as const;
+const GROUPS = ['fleet', 'tproxy', 'hostile', 'reconcile'] as const;
 // `npm run bench -- reconcile` runs one group and writes bench-results/bench-reconcile.json.
 const only = process.argv.slice(2);
 const unknown = only.filter((g) => !(GROUPS as readonly string[]).includes(g));
@@ -79,6 +80,7 @@ try {
   const rows = [
     ...(wanted('fleet') ? fleetRows(work) : []),
     ...(wanted('tproxy') ? tproxyRows(work) : []),
+    ...(wanted('hostile') ? hostileRows(work) : []),
     ...(wanted('reconcile') ? await measureReconcileRows() : []),
   ];
 

@@ -1,4 +1,5 @@
 import { KumaGitopsError } from '../../errors.js';
+import { LIVE_MAX_BYTES } from '../../io/input-file.js';
 import { diffRuleSets } from '../../iptables/diff-rules.js';
 import { SaveParseError } from '../../iptables/errors.js';
 import type { SavedRuleSet } from '../../iptables/model.js';
@@ -64,7 +65,7 @@ Exit 0: in sync. Exit 2: drift (the report is on stdout). Exit 1: bad input or a
 };
 
 async function readLive(file: string, stdin: StdinReader): Promise<SavedRuleSet> {
-  const scoped = scopeLiveSave(file === '-' ? await stdin.read('--live -') : readText(file));
+  const scoped = scopeLiveSave(file === '-' ? await stdin.read('--live -') : readText(file, LIVE_MAX_BYTES));
   try {
     return parseSave(scoped.text);
   } catch (e) {

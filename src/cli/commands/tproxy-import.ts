@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { KumaGitopsError } from '../../errors.js';
 import { importKumactlInvocation } from '../../tproxy/import-config.js';
 import { formatKumactlStderr } from '../../tproxy/kumactl-config.js';
 import { DEFAULT_KUMA_VERSION } from '../../versions.js';
 import type { Command } from '../command.js';
-import { parseSupportedVersion, readsStdin, tproxyEnv } from './tproxy-inputs.js';
+import { parseSupportedVersion, readsStdin, readText, tproxyEnv } from './tproxy-inputs.js';
 import { stdinReader } from './tproxy-stdin.js';
 
 export const tproxyImportCommand: Command = {
@@ -34,7 +33,7 @@ Exit 0: printed. Exit 1: kumactl would reject the command line (its message is o
         version,
         env: tproxyEnv(),
         stdin,
-        readSource: (path) => readFileSync(path, 'utf8'),
+        readSource: (path) => readText(path),
       });
       io.out(yaml.endsWith('\n') ? yaml : `${yaml}\n`);
       return 0;

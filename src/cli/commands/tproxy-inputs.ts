@@ -3,8 +3,9 @@
  * flags after `--`. They go through kumactl's loader in one command line, so precedence is kumactl's:
  * defaults < config sources in order < KUMA_TRANSPARENT_PROXY_* env vars < kumactl flags.
  */
-import { readFileSync } from 'node:fs';
+
 import { KumaGitopsError } from '../../errors.js';
+import { CONFIG_MAX_BYTES, readInputFile } from '../../io/input-file.js';
 import type { TproxyConfig } from '../../tproxy/config-types.js';
 import { formatKumactlStderr, loadKumactlConfig } from '../../tproxy/kumactl-config.js';
 import { TPROXY_ENV_PREFIX } from '../../tproxy/kumactl-env.js';
@@ -68,7 +69,7 @@ export async function loadRuleInputs(
   const loaded = loadKumactlConfig({
     argv,
     env: tproxyEnv(),
-    readSource: (path) => readFileSync(path, 'utf8'),
+    readSource: (path) => readText(path),
     stdin: readsStdin(argv) ? await stdin.read('--config -') : undefined,
     version,
     users: facts.users,
@@ -122,10 +123,7 @@ export function readsStdin(argv: readonly string[]): boolean {
   );
 }
 
-export function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new KumaGitopsError('tproxy.read', `cannot read ${file}: ${(e as Error).message}`, { file });
-  }
+/** An operator's input file, bounded (io/input-file.ts): config and facts files are small. */
+export function readText(file: string, maxBytes = CONFIG_MAX_BYTES): string {
+  return readInputFile(file, maxBytes);
 }
