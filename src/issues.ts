@@ -20,8 +20,26 @@ export interface Issue {
   hint?: string;
 }
 
-export const error = (i: Omit<Issue, 'severity'>): Issue => ({ severity: 'error', ...i });
-export const warning = (i: Omit<Issue, 'severity'>): Issue => ({ severity: 'warning', ...i });
+export const error = (i: Omit<Issue, 'severity'>): Issue => ({ severity: 'error', ...i, message: bounded(i.message) });
+export const warning = (i: Omit<Issue, 'severity'>): Issue => ({
+  severity: 'warning',
+  ...i,
+  message: bounded(i.message),
+});
+
+/** A message quotes repository text; a 20 MB line must not come back whole (nor fill a pull-request comment). */
+const MAX_MESSAGE = 2_000;
+const bounded = (message: string): string =>
+  message.length <= MAX_MESSAGE
+    ? message
+    : `${message.slice(0, MAX_MESSAGE)}... (${message.length - MAX_MESSAGE} more characters)`;
+
+/** A piece of input quoted in a message: JSON-quoted (control characters visible), at most `max` characters. */
+export function quoteInput(text: string, max = 200): string {
+  return text.length <= max
+    ? JSON.stringify(text)
+    : `${JSON.stringify(text.slice(0, max))}... (${text.length - max} more characters)`;
+}
 
 export const hasErrors = (issues: readonly Issue[]): boolean => issues.some((i) => i.severity === 'error');
 

@@ -18,7 +18,14 @@ interface CorpusCase {
     stderr?: string;
     /** Codes that must not be reported (follow-up noise of the real problem). */
     absent?: string[];
-    issues?: { severity?: 'error' | 'warning'; file: string; line?: number; code: string; message: string }[];
+    issues?: {
+      severity?: 'error' | 'warning';
+      file: string;
+      line?: number;
+      code: string;
+      message: string;
+      hint?: string;
+    }[];
   };
 }
 
@@ -43,7 +50,7 @@ describe('bad-input corpus', () => {
     if (c.expect.stderr) expect(err).toContain(c.expect.stderr);
     if (!c.expect.issues && !c.expect.absent) return;
     const report = JSON.parse(out) as {
-      issues: { severity: string; file: string; line?: number; code: string; message: string }[];
+      issues: { severity: string; file: string; line?: number; code: string; message: string; hint?: string }[];
     };
     const absent = new Set(c.expect.absent);
     expect(
@@ -57,7 +64,8 @@ describe('bad-input corpus', () => {
           i.file === want.file &&
           (want.line === undefined || i.line === want.line) &&
           i.message.includes(want.message) &&
-          (want.severity === undefined || i.severity === want.severity),
+          (want.severity === undefined || i.severity === want.severity) &&
+          (want.hint === undefined || (i.hint ?? '').includes(want.hint)),
       );
       expect(
         found,

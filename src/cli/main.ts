@@ -28,8 +28,24 @@ Commands:
 Run 'kuma-gitops <command> --help' for a command's flags.
 `;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Everything the CLI prints goes through here: text from a repository (a host name, a var, a template line) may
+ * carry terminal escapes that would rewrite the operator's screen. Control characters other than newline and tab
+ * are shown as `\xNN`; JSON output has them escaped already.
+ */
+export const escapeControls = (text: string): string =>
+  text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 /** Run the CLI; returns the exit code. Never throws. */
-export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+export async function main(argv: readonly string[], rawIo: CommandIo): Promise<number> {
+  const io: CommandIo = {
+    ...rawIo,
+    out: (text) => rawIo.out(escapeControls(text)),
+    err: (text) => rawIo.err(escapeControls(text)),
+  };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(SUMMARY);

@@ -36,7 +36,7 @@ export function schemaIssues(
         line: source.lineOf(path),
         path: formatPath(path),
         message: zi.message.replace(/^Invalid input: /, ''),
-        hint: 'see the JSON Schema in schemas/ for the allowed values',
+        hint: versionAsNumber(path, zi) ?? 'see the JSON Schema in schemas/ for the allowed values',
       }),
     );
   }
@@ -45,4 +45,10 @@ export function schemaIssues(
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+}
+
+/** `kumaVersion: 2.10` is the number 2.1 to YAML: say so, since the message alone ("expected string") puzzles. */
+function versionAsNumber(path: readonly PropertyKey[], zi: z.core.$ZodIssue): string | undefined {
+  if (path.at(-1) !== 'kumaVersion' || zi.code !== 'invalid_type') return undefined;
+  return 'quote the version, e.g. kumaVersion: "2.10": unquoted, YAML reads 2.10 as the number 2.1';
 }

@@ -1,11 +1,12 @@
 import { KumaGitopsError } from '../errors.js';
+import { quoteInput } from '../issues.js';
 
 /** iptables-save text we cannot read; `line` is 1-based so it points into the file as a person sees it. */
 export class SaveParseError extends KumaGitopsError {
   readonly line: number;
   readonly text: string;
   constructor(line: number, text: string, reason: string) {
-    super('iptables-save-parse', `iptables-save output, line ${line}: ${reason}: ${JSON.stringify(text)}`, {
+    super('iptables-save-parse', `iptables-save output, line ${line}: ${reason}: ${quoteInput(text)}`, {
       line,
       text,
       reason,

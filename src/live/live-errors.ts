@@ -9,7 +9,10 @@ export class IptablesNoneError extends KumaGitopsError {
     super(
       'iptables.none',
       `no usable iptables${where}: install the iptables package (nft: ${reasons.nft}; legacy: ${reasons.legacy})`,
-      { ...reasons, netns },
+      {
+        ...reasons,
+        netns,
+      },
     );
     this.name = 'IptablesNoneError';
   }
@@ -19,9 +22,17 @@ export class IptablesNoneError extends KumaGitopsError {
 export class LiveReadError extends KumaGitopsError {
   constructor(path: string, cause: unknown) {
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    const fix =
+      reason === 'EACCES' || reason === 'EPERM'
+        ? 'check that kuma-gitops runs as root'
+        : reason === 'EISDIR'
+          ? 'it is a folder where a file belongs: remove it or point the setting at a file'
+          : reason === 'ENOTDIR'
+            ? 'a file is in the way where a folder belongs on that path'
+            : 'check the path';
     super(
       'live.read-failed',
-      `cannot read ${path}: ${reason}: check that kuma-gitops runs as root`,
+      `cannot read ${path}: ${reason}: ${fix}`,
       { path, reason },
       {
         cause,

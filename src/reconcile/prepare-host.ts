@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { composeHost } from '../desired/compose-host.js';
 import { loadRepo } from '../desired/load-repo.js';
 import { KumaGitopsError, ValidationError } from '../errors.js';
@@ -35,6 +36,15 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
     throw new KumaGitopsError(
       'reconcile.not-root',
       `reconciling host ${o.host} needs root (iptables, users, files under /kuma): run it with sudo or as root; nothing was changed`,
+    );
+  }
+  // `ip netns exec` into a missing namespace fails every command alike; iptables detection would then say
+  // "install the iptables package". /run/netns is where `ip netns add` puts them (iproute2 ip-netns(8)).
+  if (o.netns !== undefined && !existsSync(`/run/netns/${o.netns}`)) {
+    throw new KumaGitopsError(
+      'netns.missing',
+      `network namespace ${o.netns} does not exist (no /run/netns/${o.netns}): create it with ip netns add, or leave out --netns; nothing was changed`,
+      { netns: o.netns },
     );
   }
   const repo = await loadRepo(dirRepoReader(o.repo));

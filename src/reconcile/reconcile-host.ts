@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { acquireHostLock } from './host-lock.js';
 import type { HostPorts } from './host-ports.js';
 import type { HostTarget } from './host-target.js';
@@ -93,7 +94,8 @@ export async function reconcileHost(o: ReconcileOptions): Promise<ReconcileOutco
 }
 
 export function readStatus(stateDir: string, host: string): HostStatus {
-  return readJson<HostStatus>(statusPath(hostStateDir(stateDir, host))) ?? {};
+  // Reading creates nothing: `plan` changes nothing, not even the state directory.
+  return readJson<HostStatus>(statusPath(join(stateDir, host))) ?? {};
 }
 
 function setStatus(dir: string, update: HostStatus): void {

@@ -36,8 +36,14 @@ export function parseYamlSource(
       code: 'yaml.syntax',
       file: file.path,
       line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
-      message: `YAML syntax error: ${firstLine(e.message)}`,
-      hint: 'fix the YAML syntax; an editor with the JSON Schemas in schemas/ shows it as you type',
+      message:
+        e.code === 'MULTIPLE_DOCS'
+          ? "this file holds more than one YAML document (a '---' separator): a desired-state file is one document"
+          : `YAML syntax error: ${firstLine(e.message)}`,
+      hint:
+        e.code === 'MULTIPLE_DOCS'
+          ? "remove the second '---' and what follows, or move it into a file of its own"
+          : 'fix the YAML syntax; an editor with the JSON Schemas in schemas/ shows it as you type',
     }),
   );
   if (issues.length > 0) return { issues };

@@ -26,7 +26,11 @@ describe.runIf(process.getuid?.() === 0 || process.env.CI === 'true')(
 
     it('a directory where a file should be is an error naming the path', async () => {
       const dir = await tempDir('files-dir');
-      await expect(readLiveFiles([dir])).rejects.toMatchObject({ code: 'live.read-failed', data: { path: dir } });
+      await expect(readLiveFiles([dir])).rejects.toMatchObject({
+        code: 'live.read-failed',
+        data: { path: dir },
+        message: `cannot read ${dir}: EISDIR: it is a folder where a file belongs: remove it or point the setting at a file`,
+      });
     });
   },
 );

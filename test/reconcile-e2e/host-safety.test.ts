@@ -3,7 +3,7 @@
  * during an apply: nothing. A symlink planted where the old fixed temp name was, and next to the target, is never
  * written through; the token is never written, journaled or logged, also across a rollback.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -30,6 +30,16 @@ await describeE2e(
       expect(readFileSync(h.files.dataplane, 'utf8')).toContain('type: Dataplane');
       // No temp file is left behind.
       expect(readdirSync(h.dir).filter((f) => f.endsWith('.tmp') && f !== 'dp.yaml.kuma-gitops.tmp')).toEqual([]);
+    });
+
+    it('plan changes nothing, not even the state directory; a missing --netns is named as such', async () => {
+      const h = await fresh();
+      const plan = await h.plan();
+      expect(plan.code, plan.stderr).toBe(2);
+      expect(existsSync(join(h.stateDir, HOST_NAME))).toBe(false);
+      const missing = await h.cli('plan', ['--netns', 'kgtest-no-such-netns']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('network namespace kgtest-no-such-netns does not exist');
     });
 
     it('the token is never written, journaled or logged, also when the change is rolled back', async () => {

@@ -4,6 +4,7 @@ import { diffRuleSets } from '../../iptables/diff-rules.js';
 import { SaveParseError } from '../../iptables/errors.js';
 import type { SavedRuleSet } from '../../iptables/model.js';
 import { parseSave } from '../../iptables/parse-save.js';
+import { quoteInput } from '../../issues.js';
 import { computeRules } from '../../tproxy/compute-rules.js';
 import type { Family } from '../../tproxy/rules/built-rules.js';
 import type { Command } from '../command.js';
@@ -74,7 +75,7 @@ async function readLive(file: string, stdin: StdinReader): Promise<SavedRuleSet>
     const reason = String(e.data.reason).replace(/\(line (\d+)\)/g, (_, n) => `(line ${scoped.lineOf(Number(n))})`);
     throw new KumaGitopsError(
       'tproxy.live.unparsable',
-      `live ruleset ${file === '-' ? 'stdin' : file}, line ${scoped.lineOf(e.line)}: ${reason}: ${JSON.stringify(e.text)}. Pass the unmodified output of iptables-save (or ip6tables-save) of one family`,
+      `live ruleset ${file === '-' ? 'stdin' : file}, line ${scoped.lineOf(e.line)}: ${reason}: ${quoteInput(e.text)}. Pass the unmodified output of iptables-save (or ip6tables-save) of one family`,
       { file, line: scoped.lineOf(e.line) },
     );
   }
