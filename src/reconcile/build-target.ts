@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DesiredHost } from '../desired/desired-host.js';
-import { canonicalize } from '../iptables/canonicalize.js';
 import { computeHostRules } from '../render/host-rules.js';
 import type { RenderedHost } from '../render/rendered-host.js';
 import type { Family } from '../tproxy/rules/built-rules.js';
-import { formatRestore } from '../tproxy/rules/format-restore.js';
 import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 import { isIP } from '../validate/kuma-names.js';
 import type { HostTarget } from './host-target.js';
@@ -25,8 +23,9 @@ export function buildHostTarget(
   const expected: HostTarget['rules']['expected'] = {};
   const restore: HostTarget['rules']['restore'] = {};
   for (const set of rules.sets) {
-    expected[set.family as Family] = canonicalize(set);
-    restore[set.family as Family] = formatRestore(set);
+    const family = set.family as Family;
+    expected[family] = rules.computed.expected(family);
+    restore[family] = rules.computed.restore(family)!;
   }
   const address = rendered.dataplaneAddress;
   const content = {

@@ -2,11 +2,10 @@ import type { DesiredHost } from '../desired/desired-host.js';
 import { locateSetting } from '../desired/desired-host.js';
 import { KumaGitopsError } from '../errors.js';
 import type { Issue } from '../issues.js';
+import { type ComputedRules, computeRules } from '../tproxy/compute-rules.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
 import { resolveKumaDpUser } from '../tproxy/resolve-user.js';
-import { buildRuleSets } from '../tproxy/rules/build-rule-sets.js';
 import type { BuiltRuleSet } from '../tproxy/rules/built-rules.js';
-import { formatDryRun } from '../tproxy/rules/format-restore.js';
 import { type HostFacts, type ResolvedHostFacts, resolveHostFacts } from '../tproxy/rules/host-facts.js';
 import { formatKumaVersion, type KumaVersion } from '../versions.js';
 
@@ -17,6 +16,8 @@ export interface HostRules {
   sets: BuiltRuleSet[];
   /** What `kumactl install transparent-proxy --dry-run` prints: `### IPv4 ###` and the restore file per family. */
   dryRun: string;
+  /** The same computation `tproxy rules` prints from (restore text, expected save form), so they never differ. */
+  computed: ComputedRules;
 }
 
 type Problem = Pick<Issue, 'severity' | 'code' | 'message' | 'hint'>;
@@ -81,8 +82,12 @@ function compute(
     });
   }
   try {
-    const sets = buildRuleSets(version, config, resolved, user.uid);
-    return { rules: { facts: resolved, uid: user.uid, sets, dryRun: formatDryRun(sets) }, problems };
+    // One computation for render, diff, `tproxy rules` and the reconciler: `verbose` and `comments` included.
+    const computed = computeRules(version, config, resolved, user.uid);
+    return {
+      rules: { facts: resolved, uid: user.uid, sets: computed.sets, dryRun: computed.dryRun, computed },
+      problems,
+    };
   } catch (e) {
     if (!(e instanceof KumaGitopsError)) throw e;
     return { problems: [{ severity: 'error', code: 'rules.build', message: `kumactl would stop: ${e.message}` }] };
