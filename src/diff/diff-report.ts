@@ -1,4 +1,4 @@
-import type { ReportedIssue, ValidationReport } from '../cli/issue-report.js';
+import type { ReportedIssue, ValidationReport } from '../validate/validation-report.js';
 import type { HostChange } from './compare-hosts.js';
 
 /** The whole review of one commit range: what `diff` prints in every format. */

@@ -1,6 +1,6 @@
-import { listHosts } from '../cli/issue-report.js';
 import { formatIssue } from '../issues.js';
 import { ARTEFACT_TITLES, type ArtefactName } from '../render/host-artefacts.js';
+import { listHosts } from '../validate/validation-report.js';
 import type { HostChange } from './compare-hosts.js';
 import { type DiffReport, errorIssues, groupIdenticalChanges } from './diff-report.js';
 import { codeSpan, fencedBlock, mdText } from './markdown-escape.js';

@@ -1,6 +1,6 @@
 import { type DesiredHost, locateSetting } from '../desired/desired-host.js';
 import { error, type Issue, warning } from '../issues.js';
-import { unsafeEnvReason } from '../system/unsafe-env.js';
+import { unsafeEnvReason } from '../validate/unsafe-env.js';
 import { atLeast } from '../versions.js';
 import { GENERATED_FLAGS, type KumaDpCommand } from './kuma-dp-command.js';
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import { shellQuote } from '../cli/shell-quote.js';
 import { KumaGitopsError } from '../errors.js';
 import { rootExecutable } from '../system/fixed-path.js';
+import { shellQuote } from '../system/shell-quote.js';
 import { DEFAULT_DRAIN_MS, STOP_MARGIN_MS } from './drain-time.js';
 import { readLogTail, withExcerpt } from './log-excerpt.js';
 import {

@@ -1,6 +1,6 @@
 import { HOST_NAME_PATTERN } from '../desired/host-name.js';
 import { KumaGitopsError } from '../errors.js';
-import { unsafeEnvReason } from '../system/unsafe-env.js';
+import { unsafeEnvReason } from '../validate/unsafe-env.js';
 import type { LogExcerpt } from './log-excerpt.js';
 
 /**

@@ -1,5 +1,5 @@
-import { formatCommand } from '../cli/shell-quote.js';
 import { KumaGitopsError } from '../errors.js';
+import { formatCommand } from './shell-quote.js';
 
 /**
  * Failures of the command adapter. Messages name the command as it could be pasted into a shell, what went wrong

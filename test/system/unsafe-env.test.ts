@@ -7,7 +7,7 @@ import { createProcessSupervisor } from '../../src/supervisor/process-supervisor
 import { BASE_ENV, refuseUnsafeEnv } from '../../src/supervisor/supervisor.js';
 import { createSystemdSupervisor } from '../../src/supervisor/systemd-supervisor.js';
 import { rootExecutable } from '../../src/system/fixed-path.js';
-import { unsafeEnvReason } from '../../src/system/unsafe-env.js';
+import { unsafeEnvReason } from '../../src/validate/unsafe-env.js';
 import { recordingRunner } from '../supervisor/helpers.js';
 
 describe('unsafeEnvReason', () => {

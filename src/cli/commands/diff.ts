@@ -4,8 +4,8 @@ import { formatMarkdown } from '../../diff/format-markdown.js';
 import { formatDiffText } from '../../diff/format-text.js';
 import { renderRevisions } from '../../diff/render-revisions.js';
 import { type BlobCache, gitRepoReader } from '../../io/git-reader.js';
+import { buildValidationReport } from '../../validate/validation-report.js';
 import type { Command } from '../command.js';
-import { buildValidationReport } from '../issue-report.js';
 import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';
 
 export const diffCommand: Command = {

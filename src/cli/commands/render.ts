@@ -3,8 +3,8 @@ import { dirRepoReader } from '../../io/dir-reader.js';
 import { formatIssue, hasErrors } from '../../issues.js';
 import { renderRepo } from '../../render/render-repo.js';
 import type { HostResult } from '../../render/rendered-host.js';
+import { formatCommand, shellQuote } from '../../system/shell-quote.js';
 import type { Command } from '../command.js';
-import { formatCommand, shellQuote } from '../shell-quote.js';
 import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';
 
 export const renderCommand: Command = {

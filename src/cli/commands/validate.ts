@@ -2,8 +2,8 @@ import { loadRepo } from '../../desired/load-repo.js';
 import { renderFleet } from '../../fleet/render-fleet.js';
 import { dirRepoReader } from '../../io/dir-reader.js';
 import { renderRepo } from '../../render/render-repo.js';
+import { buildValidationReport, formatReportText } from '../../validate/validation-report.js';
 import type { Command } from '../command.js';
-import { buildValidationReport, formatReportText } from '../issue-report.js';
 import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';
 
 export const validateCommand: Command = {
