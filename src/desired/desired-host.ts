@@ -48,7 +48,10 @@ export interface DesiredHost {
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal placeholder users write in YAML, not a JS template.
 export const HOST_PLACEHOLDER = '${host}';
 
-/** Defaults follow the guide (../integrate-transparent-proxy-guide.md) and kuma-dp's own defaults (REFERENCE §4.1). */
+/**
+ * Defaults follow kuma.io's guide "Integrating Transparent Proxy into Your Service Environment" and kuma-dp's own
+ * defaults (kumahq/kuma app/kuma-dp/cmd/run.go@v2.14.3).
+ */
 export const KUMA_DP_DEFAULTS = {
   user: 'kuma-dp',
   uid: 5678,

@@ -1,5 +1,6 @@
 /**
- * One rule from builder params (restore form) to the argument list iptables-save prints for it (REFERENCE §2.9):
+ * One rule from builder params (restore form) to the argument list iptables-save prints for it (iptables 1.8.9's *-save
+ * output, as Kuma's goldens in test/transparentproxy/testdata@v2.14.3 show it):
  * `[!] -s, [!] -d, [!] -i, [!] -o, [!] -p`, then matches in the order given (an implicit `-m tcp`/`-m udp` where
  * the port option appeared), then the target; values re-spelt as the kernel hands them back.
  */

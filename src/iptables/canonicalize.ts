@@ -1,6 +1,7 @@
 /**
  * Predicts what iptables 1.8.x prints after `iptables-restore --noflush` of kumactl's rules into an EMPTY
- * namespace (REFERENCE §2.7, §2.9): `-I` positions resolved into final order, every rule in save spelling,
+ * namespace (kumahq/kuma pkg/transparentproxy/iptables/builder/builder.go@v2.14.3, iptables-save's spelling): `-I`
+ * positions resolved into final order, every rule in save spelling,
  * chains in the backend's order. Each rule remembers whether it was inserted or appended, for the drift check.
  */
 import type { BuiltRuleSet, BuiltTable, Family } from '../tproxy/rules/built-rules.js';
@@ -36,7 +37,8 @@ function canonicalizeTable(table: BuiltTable, family: Family, ordering: ChainOrd
   const byChain = new Map<string, ExpectedRule[]>(chains.map((c) => [c.name, []]));
 
   for (const rule of table.rules) {
-    // The comment as kumactl cut it (254 bytes, REFERENCE §2.3), read back as text.
+    // The comment as kumactl cut it (254 bytes, kumahq/kuma pkg/transparentproxy/iptables/rules/rules.go@v2.14.3), read
+    // back as text.
     const params =
       rule.comment === undefined
         ? rule.params

@@ -1,5 +1,6 @@
 /**
- * Canonical iptables ruleset in iptables-save form (REFERENCE §2.9), one per family.
+ * Canonical iptables ruleset in iptables-save form (iptables 1.8.9's *-save output, as Kuma's goldens in
+ * test/transparentproxy/testdata@v2.14.3 show it), one per family.
  * Two lifecycle stages share the shape: a SavedRuleSet is what `*-save` printed (live host or golden file);
  * an ExpectedRuleSet is what canonicalisation predicts, and additionally knows how each rule got there.
  */

@@ -1,5 +1,6 @@
 /**
- * What iptables 1.8.x knows about the options it re-spells on save (REFERENCE §2.9): which match module owns an
+ * What iptables 1.8.x knows about the options it re-spells on save (iptables 1.8.9's *-save output, as Kuma's goldens
+ * in test/transparentproxy/testdata@v2.14.3 show it): which match module owns an
  * option, how many values it takes, and the name iptables-save prints for it.
  */
 

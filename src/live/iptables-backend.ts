@@ -11,7 +11,8 @@ import {
 import { IptablesNoneError } from './live-errors.js';
 
 /**
- * Which iptables backend kumactl would use on this host (REFERENCE §3.2), so we read and write the same rules it
+ * Which iptables backend kumactl would use on this host (kumahq/kuma
+ * pkg/transparentproxy/config/config_executables.go@v2.14.3), so we read and write the same rules it
  * does. Custom executable paths (kumactl's `iptablesExecutables`) are not supported: auto-detection only.
  */
 export interface IptablesBackend {

@@ -4,7 +4,8 @@ import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 
 /**
  * One candidate set of iptables executables (nft or legacy, one family), found and checked the way kumactl does
- * (REFERENCE §3.1-§3.2): the binaries are picked by what `--version` says they are, then the set must pass the
+ * (kumahq/kuma pkg/transparentproxy/config/config_executables.go@v2.14.3): the binaries are picked by what `--version`
+ * says they are, then the set must pass the
  * minimal functionality checks, and what it can do is recorded for the rule generator.
  */
 export type BackendMode = 'nft' | 'legacy';
@@ -48,7 +49,7 @@ export function versionMode(output: string): BackendMode | undefined {
 }
 
 // What a binary reports does not change while it stays the same file, so a runner asks each file once. Inferred,
-// not from REFERENCE: names that resolve to one file report one mode (iptables 1.8 installs xtables-nft-multi and
+// not from Kuma's source: names that resolve to one file report one mode (iptables 1.8 installs xtables-nft-multi and
 // xtables-legacy-multi, each answering for all its names), which turns nine `--version` calls into two. Without a
 // resolvable file, `iptables-nft*` / `iptables-legacy*` are cached by name (they never change what they are) and
 // plain `iptables` (update-alternatives) is asked every time. An answer without a mode is never cached.
@@ -109,7 +110,8 @@ export const contentLineCount = (save: string): number =>
  * Finds one candidate set and runs kumactl's minimal checks on it; `full` false reads only the nat table (enough for
  * IPv6, whose functionality kumactl does not use). The probes run inside the runner's network namespace. NOTE: like
  * kumactl, `iptables-legacy-save -t X` loads the legacy table X into the kernel and so leaves an empty legacy table
- * behind (REFERENCE §8.14); this is the only trace reading leaves, and kumactl leaves the same one.
+ * behind (kumactl --dry-run adds ::6/128 to lo too); this is the only trace reading leaves, and kumactl leaves the same
+ * one.
  */
 export async function probeCandidate(
   runner: CommandRunner,

@@ -2,7 +2,10 @@ import { KumaGitopsError } from '../errors.js';
 
 /** Failures while reading the live host. Reading never changes the host, so none of these leave anything behind. */
 
-/** Neither iptables backend is usable (REFERENCE §3.2 "failed to find valid nft or legacy executables"). */
+/**
+ * Neither iptables backend is usable (kumahq/kuma pkg/transparentproxy/config/config_executables.go@v2.14.3 "failed to
+ * find valid nft or legacy executables").
+ */
 export class IptablesNoneError extends KumaGitopsError {
   constructor(reasons: { nft: string; legacy: string }, netns: string | undefined) {
     const where = netns === undefined ? '' : ` in network namespace ${netns}`;

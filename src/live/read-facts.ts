@@ -5,9 +5,10 @@ import { readNamespaceFiles } from './namespace-files.js';
 import { type UserDb, usersByName } from './users.js';
 
 /**
- * What kumactl learns from the host before it builds rules (REFERENCE §1.4-§1.7, §2.11), read from the live host:
+ * What kumactl learns from the host before it builds rules (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3,
+ * Config.Initialize, setup.go, dryRun), read from the live host:
  * network facts inside the runner's namespace, users host-wide. Reading never changes anything; in particular we
- * do not add `::6` to `lo` as kumactl does (§1.5), we only check that it could be added.
+ * do not add `::6` to `lo` as kumactl does (Config.Initialize, ipFamilyMode), we only check that it could be added.
  */
 export interface LinkInfo {
   index: number;
@@ -28,12 +29,15 @@ export function parseLinks(text: string): LinkInfo[] {
   return links;
 }
 
-/** §1.7: the first interface with the loopback flag; `lo` when the listing has none (it always has). */
+/**
+ * the first interface with the loopback flag, Go net.Interfaces: the first interface with the loopback flag; `lo` when
+ * the listing has none (it always has).
+ */
 export function loopbackName(links: LinkInfo[]): string {
   return links.find((l) => l.flags.includes('LOOPBACK'))?.name ?? 'lo';
 }
 
-/** `nameserver` values in file order, duplicates kept, unvalidated: miekg/dns ClientConfigFromFile (§1.6). */
+/** `nameserver` values in file order, duplicates kept, unvalidated: miekg/dns ClientConfigFromFile (DNS.Initialize). */
 export function parseNameservers(resolvConf: string): string[] {
   const servers: string[] = [];
   for (const line of resolvConf.split('\n')) {
@@ -45,7 +49,8 @@ export function parseNameservers(resolvConf: string): string[] {
 }
 
 /**
- * §1.5 `HasLocalIPv6`: some IPv6 address that is not `::1`, link-local included, on any interface. So the `::6`
+ * Config.Initialize, ipFamilyMode `HasLocalIPv6`: some IPv6 address that is not `::1`, link-local included, on any
+ * interface. So the `::6`
  * kumactl leaves on `lo` counts too, exactly as it does for kumactl on its next run.
  */
 export function hasNonLoopbackIpv6(ipAddrShow: string): boolean {
@@ -83,7 +88,8 @@ export async function readNetworkFacts(runner: CommandRunner): Promise<NetworkFa
 
 /**
  * The rule generator's facts. `backend` undefined means no usable iptables: kumactl's "no valid executables" case,
- * where every capability counts as missing (§2.11). IPv6 also needs ip6tables of the chosen mode (§1.5).
+ * where every capability counts as missing (setup.go, dryRun). IPv6 also needs ip6tables of the chosen mode
+ * (Config.Initialize, ipFamilyMode).
  */
 export function composeHostFacts(
   network: NetworkFacts,

@@ -2,7 +2,8 @@ import { askReady } from '../supervisor/ready-probe.js';
 import type { CommandRunner } from '../system/command-runner.js';
 
 /**
- * Whether kuma-dp answers `GET /ready` with 200 (REFERENCE §4.3), one attempt per call: the readiness gate that
+ * Whether kuma-dp answers `GET /ready` with 200 (kumahq/kuma app/kuma-dp/pkg/dataplane/readiness/component.go@v2.14.3),
+ * one attempt per call: the readiness gate that
  * retries lives in the executor. kuma-dp listens inside the host's network namespace, so with a namespace the
  * request is sent from a Node one-liner started there through the runner (supervisor/ready-probe.ts).
  */

@@ -7,7 +7,8 @@ import type { IptablesBackend } from './iptables-backend.js';
 
 /**
  * The whole ruleset of each family, foreign rules included, read with the `*-save` of the backend kumactl would
- * use (REFERENCE §3.2: rules written through nft are invisible to legacy save, and the other way round).
+ * use (kumahq/kuma pkg/transparentproxy/config/config_executables.go@v2.14.3: rules written through nft are invisible
+ * to legacy save, and the other way round).
  */
 export async function readRules(runner: CommandRunner, backend: IptablesBackend): Promise<LiveRules> {
   const [ipv4, ipv6] = await Promise.all([

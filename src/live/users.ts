@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { LiveReadError } from './live-errors.js';
 
 /**
- * /etc/passwd and /etc/group as kumactl's static (CGO-off) Go build sees them (REFERENCE §1.4): the files only,
+ * /etc/passwd and /etc/group as kumactl's static (CGO-off) Go build sees them (kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3, InitializeKumaDPUser): the files only,
  * never NSS, so LDAP/SSSD users do not exist here either. Host-wide: network namespaces do not change them.
  */
 export interface PasswdUser {

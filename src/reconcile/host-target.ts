@@ -15,7 +15,10 @@ export interface HostTarget {
   kumaDp: {
     argv: string[];
     env: Record<string, string>;
-    /** Where `GET /ready` answers (REFERENCE §4.3): 127.0.0.1, or ::1 for an IPv6 Dataplane address. */
+    /**
+     * Where `GET /ready` answers (kumahq/kuma app/kuma-dp/pkg/dataplane/readiness/component.go@v2.14.3): 127.0.0.1, or
+     * ::1 for an IPv6 Dataplane address.
+     */
     readiness: { address: string; port: number };
     tokenFile: string;
   };
@@ -26,7 +29,10 @@ export interface HostTarget {
     expected: Partial<Record<Family, ExpectedRuleSet>>;
     /** kumactl's restore form per family, for logs and the journal. */
     restore: Partial<Record<Family, string>>;
-    /** The tproxy config's `wait` (s) and `waitInterval` (µs) for legacy iptables-restore (REFERENCE §3.4). */
+    /**
+     * The tproxy config's `wait` (s) and `waitInterval` (µs) for legacy iptables-restore (kumahq/kuma
+     * pkg/transparentproxy/iptables/setup.go@v2.14.3 and config.go (Retry, Wait)).
+     */
     wait: number;
     waitIntervalUs: number;
   };

@@ -5,7 +5,10 @@ import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 
 /** What is on the host right now, read through the CommandRunner and /proc; never changed by reading it. */
 export interface LiveState {
-  /** What kumactl would discover (REFERENCE §2.11): loopback name, /etc/passwd users, nameservers, modules, IPv6. */
+  /**
+   * What kumactl would discover (kumahq/kuma pkg/transparentproxy/iptables/setup.go@v2.14.3, dryRun): loopback name,
+   * /etc/passwd users, nameservers, modules, IPv6.
+   */
   facts: ResolvedHostFacts;
   rules: LiveRules;
   /** The running kuma-dp as its supervisor knows it; undefined when not running. */
@@ -17,7 +20,10 @@ export interface LiveState {
 }
 
 export interface LiveRules {
-  /** The backend kumactl would choose (REFERENCE §3.2), and the one whose *-save is read. */
+  /**
+   * The backend kumactl would choose (kumahq/kuma pkg/transparentproxy/config/config_executables.go@v2.14.3), and the
+   * one whose *-save is read.
+   */
   backend: 'nft' | 'legacy';
   /** Full `*-save` output per family, parsed (foreign rules included). IPv6 absent when ip6tables is unusable. */
   families: Partial<Record<Family, SavedRuleSet>>;

@@ -1,5 +1,6 @@
 /**
- * How kuma-dp turns repeated `--dataplane-var` flags into template data (REFERENCE §4.4): pflag v1.0.10
+ * How kuma-dp turns repeated `--dataplane-var` flags into template data (kumahq/kuma app/kuma-dp/cmd/dataplane.go and
+ * pkg/util/template/render.go@v2.14.3): pflag v1.0.10
  * StringToString `Set`, then Kuma's render.go nesting of dotted keys.
  */
 import { readGoCsvRecord } from './go-csv.js';

@@ -73,7 +73,8 @@ function compute(
   const problems: Problem[] = [];
   const dns = config.redirect.dns;
   if (dns.enabled && !dns.captureAll && resolved.dnsServers.length === 0) {
-    // kumactl then turns DNS redirection off per family with a warning (REFERENCE §1.6).
+    // kumactl then turns DNS redirection off per family with a warning (kumahq/kuma
+    // pkg/transparentproxy/config/config.go@v2.14.3, DNS.Initialize).
     problems.push({
       severity: 'warning',
       code: 'rules.no-dns-servers',

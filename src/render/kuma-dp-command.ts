@@ -8,7 +8,10 @@ export interface KumaDpCommand {
   argv: string[];
   /** Environment kuma-dp runs with (on top of the supervisor's minimal environment). */
   env: Record<string, string>;
-  /** Effective settings after kuma-dp's precedence: env vars override flags (REFERENCE §4.1; inferred, see §9). */
+  /**
+   * Effective settings after kuma-dp's precedence: env vars override flags (kumahq/kuma app/kuma-dp/cmd/run.go@v2.14.3;
+   * inferred, not verified by running kuma-dp).
+   */
   effective: KumaDpEffective;
 }
 
@@ -52,7 +55,7 @@ export function buildKumaDpCommand(host: DesiredHost): KumaDpCommand {
     `--dataplane-file=${kd.dataplaneFile}`,
     ...host.dataplane.vars.map(([k, v]) => dataplaneVarFlag(k, v)),
     `--binary-path=${kd.envoyBinary}`,
-    // CoreDNS flags exist up to 2.14 (REFERENCE §4.1); every supported version has them.
+    // CoreDNS flags exist up to 2.14 (kumahq/kuma app/kuma-dp/cmd/run.go@v2.14.3); every supported version has them.
     `--dns-coredns-path=${kd.corednsBinary}`,
   ];
   // Non-default settings only, so a guide-style host renders the guide's command line exactly.
@@ -66,7 +69,7 @@ export function buildKumaDpCommand(host: DesiredHost): KumaDpCommand {
   argv.push(...kd.extraArgs);
 
   const env: Record<string, string> = { ...kd.env };
-  // The readiness port has no flag (REFERENCE §4.1): only the environment sets it.
+  // The readiness port has no flag (kumahq/kuma app/kuma-dp/cmd/run.go@v2.14.3): only the environment sets it.
   if (kd.readinessPort !== 9902 && env.KUMA_READINESS_PORT === undefined) {
     env.KUMA_READINESS_PORT = String(kd.readinessPort);
   }
@@ -76,7 +79,8 @@ export function buildKumaDpCommand(host: DesiredHost): KumaDpCommand {
 function effectiveSettings(host: DesiredHost, env: Record<string, string>): KumaDpEffective {
   const kd = host.kumaDp;
   const num = (name: string) => (env[name] === undefined ? undefined : Number(env[name]));
-  // Inferred, not in REFERENCE: the true spellings of Go's strconv.ParseBool (case-insensitive here); anything else
+  // Inferred, not from Kuma's source: the true spellings of Go's strconv.ParseBool (case-insensitive here); anything
+  // else
   // is taken as false.
   const bool = (name: string) => (env[name] === undefined ? undefined : /^(1|t|true)$/i.test(env[name]!.trim()));
   const proxyPort = num('KUMA_DNS_PROXY_PORT');
@@ -85,7 +89,8 @@ function effectiveSettings(host: DesiredHost, env: Record<string, string>): Kuma
     tokenFile: env.KUMA_DATAPLANE_RUNTIME_TOKEN_PATH ?? kd.tokenFile,
     dataplaneFile: env.KUMA_DATAPLANE_RUNTIME_RESOURCE_PATH ?? kd.dataplaneFile,
     dnsEnabled: bool('KUMA_DNS_ENABLED') ?? kd.dns.enabled,
-    // ≤2.14: a non-zero KUMA_DNS_PROXY_PORT switches to the embedded DNS proxy (REFERENCE §4.1).
+    // ≤2.14: a non-zero KUMA_DNS_PROXY_PORT switches to the embedded DNS proxy (kumahq/kuma
+    // app/kuma-dp/cmd/run.go@v2.14.3).
     dnsPort: proxyPort ? proxyPort : (num('KUMA_DNS_CORE_DNS_PORT') ?? kd.dns.corednsPort),
     envoyDnsPort: num('KUMA_DNS_ENVOY_DNS_PORT') ?? kd.dns.envoyPort,
     readinessPort: num('KUMA_READINESS_PORT') ?? kd.readinessPort,

@@ -4,7 +4,7 @@ import { unsafeEnvReason } from '../validate/unsafe-env.js';
 import { atLeast } from '../versions.js';
 import { GENERATED_FLAGS, type KumaDpCommand } from './kuma-dp-command.js';
 
-/** kuma-dp `run` flags of 2.9-2.14 beyond the generated ones (REFERENCE §4.1). */
+/** kuma-dp `run` flags of 2.9-2.14 beyond the generated ones (kumahq/kuma app/kuma-dp/cmd/run.go@v2.14.3). */
 const OTHER_RUN_FLAGS = new Set([
   'skip-verify',
   'dataplane-token',
@@ -31,8 +31,10 @@ const OTHER_RUN_FLAGS = new Set([
 const SHORT_FLAGS: Record<string, string> = { d: 'dataplane-file', v: 'dataplane-var' };
 
 /**
- * Env vars kuma-dp reads over the flags kuma-gitops generates: a set one silently wins. Inferred, not run: REFERENCE
- * §4.1 reasons this precedence from run.go and §9 lists it as unverified.
+ * Env vars kuma-dp reads over the flags kuma-gitops generates: a set one silently wins. Inferred, not run: the
+ * precedence is
+ * reasoned from kumahq/kuma app/kuma-dp/cmd/run.go@v2.14.3 (config.Load after the flags), not verified by running
+ * kuma-dp.
  */
 const ENV_OVER_FLAG: Record<string, (c: KumaDpCommand) => string> = {
   KUMA_CONTROL_PLANE_URL: (c) => flagValue(c, 'cp-address'),
@@ -42,7 +44,10 @@ const ENV_OVER_FLAG: Record<string, (c: KumaDpCommand) => string> = {
   KUMA_DNS_CORE_DNS_BINARY_PATH: (c) => flagValue(c, 'dns-coredns-path'),
 };
 
-/** kumactl reads these (even un-prefixed, REFERENCE §1.2); kuma-dp ignores them. In kuma-dp's env they mislead. */
+/**
+ * kumactl reads these (even un-prefixed, kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, Config and
+ * DefaultConfig); kuma-dp ignores them. In kuma-dp's env they mislead.
+ */
 const TPROXY_ENV =
   /^(KUMA_TRANSPARENT_PROXY_|KUMA_DP_USER$|IP_FAMILY_MODE$|CNI_MODE$|IPTABLES_EXECUTABLES$|EXCLUDE_PORTS_FOR_(UIDS|IPS)$)/;
 

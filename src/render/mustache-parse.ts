@@ -1,6 +1,7 @@
 /**
  * Parser of github.com/hoisie/mustache at 6375acf62c69, the version kuma-dp renders Dataplane templates with
- * (REFERENCE §4.4). Ported statement by statement, quirks included: error lines come from hoisie's `curline`,
+ * (kumahq/kuma app/kuma-dp/cmd/dataplane.go and pkg/util/template/render.go@v2.14.3). Ported statement by statement,
+ * quirks included: error lines come from hoisie's `curline`,
  * which skips the newline eaten after a section open tag. `parse()` and `parseSection()` are merged here; they
  * differ only in what EOF and a close tag mean.
  */
@@ -211,7 +212,8 @@ function parseTemplateUncached(source: string): MustacheParseResult {
           break;
         }
         case '{':
-          // Inferred from recollection of the source at 6375acf, not in REFERENCE: the raw name is
+          // Inferred from recollection of the source at 6375acf, not confirmed against Kuma's docs or a run: the raw
+          // name is
           // tag[1:len(tag)-1] with no TrimSpace, so `{{{ x }}}` looks up " x ". A tag not ending in '}' is dropped.
           if (tag[tag.length - 1] === '}') elems.push({ type: 'var', name: tag.slice(1, -1), raw: true, offset });
           else elems.push({ type: 'ignored', tag: source, offset });

@@ -1,6 +1,7 @@
 /**
  * Renderer of github.com/hoisie/mustache at 6375acf62c69 plus Kuma's Render wrapper
- * (pkg/util/template/render.go): what kuma-dp turns a Dataplane template into, byte for byte (REFERENCE §4.4).
+ * (pkg/util/template/render.go): what kuma-dp turns a Dataplane template into, byte for byte (kumahq/kuma
+ * app/kuma-dp/cmd/dataplane.go and pkg/util/template/render.go@v2.14.3).
  */
 import { lineLocator, type MustacheElement, type MustacheTemplate, parseTemplate } from './mustache-parse.js';
 
@@ -90,7 +91,8 @@ export function renderMustache(template: MustacheTemplate, data: MustacheData): 
         lookups.push({ elem, value, start: output.length, end: output.length });
         // isEmpty: only a missing value is empty here (no bools or slices come from --dataplane-var).
         if ((value === undefined) !== elem.inverted) continue;
-        // Inferred from recollection of the source at 6375acf, not in REFERENCE: for a non-map value (and for
+        // Inferred from recollection of the source at 6375acf, not confirmed against Kuma's docs or a run: for a
+        // non-map value (and for
         // inverted sections) hoisie pushes contextChain[len-1], the ROOT context, not the innermost one.
         const ctx = typeof value === 'object' && !elem.inverted ? value : chain[chain.length - 1]!;
         renderElems(elem.elems, [ctx, ...chain]);

@@ -10,7 +10,10 @@ import type { KumaDpCommand } from './kuma-dp-command.js';
 export interface RenderedHost {
   name: string;
   kumaVersion: string;
-  /** kuma-dp's own rendering of the template with the host's vars, byte for byte (REFERENCE §4.4). */
+  /**
+   * kuma-dp's own rendering of the template with the host's vars, byte for byte (kumahq/kuma
+   * app/kuma-dp/cmd/dataplane.go and pkg/util/template/render.go@v2.14.3).
+   */
   dataplane: string;
   /** The rendered Dataplane's networking.address, when it parsed (an IPv6 one moves readiness to ::1). */
   dataplaneAddress: string | undefined;

@@ -1,7 +1,8 @@
 /**
  * The only code that changes the host's iptables rules. Both families are one transaction as the user sees it:
  * snapshot both, prove both payloads in throw-away namespaces, apply IPv4 then IPv6 with `--noflush`, and if a
- * family fails, put back every family already touched (kumactl leaves IPv4 installed, REFERENCE §3.3, §8.13).
+ * family fails, put back every family already touched (kumactl leaves IPv4 installed, kumahq/kuma
+ * pkg/transparentproxy/iptables/setup.go@v2.14.3, IPv4 stays installed when IPv6 fails).
  * Only Kuma-owned objects are ever named, so foreign rules keep their order and their counters (legacy iptables
  * still zeroes the built-in chains' policy counters of every table it commits; any iptables-legacy change does).
  */

@@ -1,6 +1,7 @@
 /**
  * Which iptables binaries read and write the rules, and the restore command line kumactl would use with them
- * (REFERENCE §3.2-§3.4): `--wait`/`--wait-interval` only on legacy, `=` form, before `--noflush`.
+ * (kumahq/kuma pkg/transparentproxy/config/config_executables.go@v2.14.3 and iptables/setup.go):
+ * `--wait`/`--wait-interval` only on legacy, `=` form, before `--noflush`.
  */
 import type { Family } from '../tproxy/rules/built-rules.js';
 

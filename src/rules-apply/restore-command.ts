@@ -1,7 +1,8 @@
 /**
  * Runs `*-save` and `*-restore --noflush` through the CommandRunner, on the host (the runner's namespace) or in a
  * throw-away namespace. A legacy restore that finds the xtables lock busy (after its own `--wait`) is tried again a
- * bounded number of times with p-retry, as kumactl retries restores (REFERENCE §3.4); then `rules.lock-timeout`.
+ * bounded number of times with p-retry, as kumactl retries restores (kumahq/kuma
+ * pkg/transparentproxy/iptables/setup.go@v2.14.3 and config.go (Retry, Wait)); then `rules.lock-timeout`.
  */
 import pRetry from 'p-retry';
 import type { CommandResult, CommandRunner } from '../system/command-runner.js';

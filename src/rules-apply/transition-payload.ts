@@ -1,6 +1,7 @@
 /**
  * The `iptables-restore --noflush` payload that turns the Kuma-owned state `from` into `to` and mentions nothing
- * else, so foreign rules keep their order and counters (unlike kumactl's full-table cleanup, REFERENCE §3.5, §8.12).
+ * else, so foreign rules keep their order and counters (unlike kumactl's full-table cleanup, kumahq/kuma
+ * pkg/transparentproxy/iptables/setup.go@v2.14.3, cleanupIPvX, its cleanup restores whole tables without --noflush).
  * Per table, in an order iptables-restore accepts:
  *   1. `-D` our rules in other chains that must change (by exact spec: every rule matching it is ours);
  *   2. `:KUMA_MESH_X - [0:0]` for our chains that are new or change (creates, or flushes for a refill);
@@ -104,7 +105,8 @@ export function foreignReferences(from: OwnedRuleSet, to: ExpectedRuleSet | unde
 
 /**
  * iptables cannot delete a chain another rule jumps to, and another tool's rule is not ours to delete (kumactl's
- * cleanup would drop every line mentioning KUMA_MESH, REFERENCE §3.5): say which rule is in the way.
+ * cleanup would drop every line mentioning KUMA_MESH, kumahq/kuma pkg/transparentproxy/iptables/setup.go@v2.14.3,
+ * cleanupIPvX): say which rule is in the way.
  */
 function foreignReferenceProblems(from: OwnedTable, drop: readonly string[]): string[] {
   return from.foreignJumps

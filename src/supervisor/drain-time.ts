@@ -3,7 +3,8 @@ import { parseGoDuration as parseGoDurationNs } from '../tproxy/go-duration.js';
 
 /**
  * How long to give kuma-dp to stop. On SIGTERM it drains for `--drain-time` (default 30s; KUMA_DATAPLANE_DRAIN_TIME
- * wins over the flag, REFERENCE §4.1); a stop timeout shorter than that SIGKILLs it mid-drain and drops connections.
+ * wins over the flag, kumahq/kuma app/kuma-dp/cmd/run.go@v2.14.3); a stop timeout shorter than that SIGKILLs it
+ * mid-drain and drops connections.
  */
 export const DEFAULT_DRAIN_MS = 30_000;
 /** Headroom on top of the drain for Envoy's and kuma-dp's own shutdown. */

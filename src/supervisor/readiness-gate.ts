@@ -3,7 +3,8 @@ import { KumaGitopsError } from '../errors.js';
 import { type LogExcerpt, withExcerpt } from './log-excerpt.js';
 
 /**
- * No redirect before kuma-dp answers ready (REFERENCE §6: rules without a listening kuma-dp cut the host off, SSH
+ * No redirect before kuma-dp answers ready (kuma.io docs, "Integrating Transparent Proxy into Your Service
+ * Environment": rules without a listening kuma-dp cut the host off, SSH
  * and DNS included). Polls a probe until it says ready, the time is up, or the process is found dead: a crash must
  * not wait the full timeout.
  */

@@ -4,7 +4,8 @@ import { askReadyInNetns } from './netns-ready-probe.js';
 import type { ReadyCheck } from './readiness-gate.js';
 
 /**
- * kuma-dp's readiness endpoint, `GET /ready` (REFERENCE §4.3): 200 is ready, anything else (503 NOT_READY,
+ * kuma-dp's readiness endpoint, `GET /ready` (kumahq/kuma app/kuma-dp/pkg/dataplane/readiness/component.go@v2.14.3):
+ * 200 is ready, anything else (503 NOT_READY,
  * TERMINATING, `envoy not ready`) or no answer is not. The address is loopback in kuma-dp's own network namespace,
  * so with a namespace configured the request is made from inside it (netns-ready-probe.ts).
  */

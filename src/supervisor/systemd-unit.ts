@@ -5,7 +5,8 @@ import { SAFE_HOST } from './supervisor.js';
 import { quoteEnvironment, quoteExecArg, quoteExecPath } from './systemd-quote.js';
 
 /**
- * The unit that runs kuma-dp for one host (pure: data in, text out). It follows the Kuma docs' unit (REFERENCE §6)
+ * The unit that runs kuma-dp for one host (pure: data in, text out). It follows the Kuma docs' unit (kuma.io docs,
+ * "Integrating Transparent Proxy into Your Service Environment")
  * minus its pitfalls: ExecStart is absolute (not ./bin/kuma-dp), StartLimit* sit in [Unit] where systemd reads them
  * (in [Service] they are ignored and Restart=always gives up after 5 quick failures), and the stop timeout exceeds
  * kuma-dp's drain time.

@@ -1,7 +1,8 @@
 import { familyOf, parseCidr, parseIp } from '../net/ip-address.js';
 
 /**
- * Validation of `excludePortsForIPs` entries and `redirect.vnet.networks` (REFERENCE §1.3). kumactl does
+ * Validation of `excludePortsForIPs` entries and `redirect.vnet.networks` (kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3 and utils.go). kumactl does
  * these checks in `Initialize`, after all sources are merged; we run them per source so the issue points at
  * the line that holds the bad value. Addresses are read by the same Go `net.ParseIP`/`net.ParseCIDR` port the
  * rule generator uses, so a value passes here exactly when the generator accepts it, and a vnet CIDR gets the

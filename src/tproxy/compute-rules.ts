@@ -14,14 +14,21 @@ import { formatDryRun, formatRestore } from './rules/format-restore.js';
 import type { HostFacts } from './rules/host-facts.js';
 
 export interface ComputedRules {
-  /** One set per family kumactl would build: IPv4 always, IPv6 when enabled (REFERENCE §1.5). */
+  /**
+   * One set per family kumactl would build: IPv4 always, IPv6 when enabled (kumahq/kuma
+   * pkg/transparentproxy/config/config.go@v2.14.3, Config.Initialize).
+   */
   sets: BuiltRuleSet[];
-  /** Exactly what `kumactl install transparent-proxy --dry-run` prints (REFERENCE §2.11). */
+  /**
+   * Exactly what `kumactl install transparent-proxy --dry-run` prints (kumahq/kuma
+   * pkg/transparentproxy/iptables/setup.go@v2.14.3, dryRun).
+   */
   dryRun: string;
   /** The file kumactl feeds to `<family>tables-restore --noflush`, or undefined when it builds no such family. */
   restore(family: Family): string | undefined;
   /**
-   * What `*-save` shows for our rules after a restore into an empty namespace (REFERENCE §2.9), as a model for
+   * What `*-save` shows for our rules after a restore into an empty namespace (iptables 1.8.9's *-save output, as
+   * Kuma's goldens in test/transparentproxy/testdata@v2.14.3 show it), as a model for
    * the drift check. A family kumactl does not build expects nothing: an empty rule set.
    */
   expected(family: Family, ordering?: ChainOrdering): ExpectedRuleSet;

@@ -1,6 +1,7 @@
 /**
  * The keys kumactl 2.14 reads from a tproxy config file (JSON tags of `pkg/transparentproxy/config`,
- * REFERENCE §1.2) and how each value is decoded. Chain names and `redirect.namePrefix` have JSON tag `-`, so
+ * kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, Config and DefaultConfig) and how each value is decoded.
+ * Chain names and `redirect.namePrefix` have JSON tag `-`, so
  * they are not here: in a file they are unknown keys.
  */
 
@@ -61,7 +62,7 @@ export const CONFIG_FILE_FIELDS: StructSpec = {
   verbose: 'bool',
   dryRun: 'bool',
   cniMode: 'bool',
-  // ≤2.14 only; HEAD ignores the whole `ebpf:` key (REFERENCE §1.10).
+  // ≤2.14 only; HEAD ignores the whole `ebpf:` key (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, Ebpf).
   ebpf: {
     enabled: 'bool',
     instanceIP: 'string',

@@ -2,7 +2,8 @@ import * as z from 'zod';
 
 /**
  * The tproxy config FILE as people write it, for editor completion and checks through a JSON Schema
- * (`z.toJSONSchema(tproxyConfigFileSchema, { io: 'input' })`). Defaults are kumactl 2.14's (REFERENCE §1.2).
+ * (`z.toJSONSchema(tproxyConfigFileSchema, { io: 'input' })`). Defaults are kumactl 2.14's (kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3, Config and DefaultConfig).
  * Loading does not use this schema: kumactl's Go-style merge lives in load-config.ts, and it accepts more than
  * this schema does (any key case, `yes`/`on`, ports as comma strings). The schema steers people to the safe form.
  */

@@ -1,7 +1,9 @@
 /**
- * The transparent-proxy configuration after all sources are merged (REFERENCE §1.2), before host facts are
+ * The transparent-proxy configuration after all sources are merged (kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3, Config and DefaultConfig), before host facts are
  * applied. Field names are Kuma's YAML keys. Values are kept exactly as kumactl keeps them: `ipFamilyMode`
- * keeps its original case (so `IPv4` behaves as dualstack, REFERENCE §1.3), excluded IPs keep their spelling.
+ * keeps its original case (so `IPv4` behaves as dualstack, kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3
+ * and utils.go), excluded IPs keep their spelling.
  */
 export interface TproxyDirection {
   enabled: boolean;
@@ -37,7 +39,10 @@ export interface TproxyConfig {
   log: { enabled: boolean; level: number };
   retry: { maxRetries: number /** Go duration text as given, e.g. `2s`. */; sleepBetweenRetries: string };
   wait: number;
-  /** Microseconds, despite the docs (REFERENCE §3.4). */
+  /**
+   * Microseconds, despite the docs (kumahq/kuma pkg/transparentproxy/iptables/setup.go@v2.14.3 and config.go (Retry,
+   * Wait)).
+   */
   waitInterval: number;
   iptablesExecutables: Record<string, string>;
   storeFirewalld: boolean;
@@ -55,7 +60,10 @@ export interface TproxyConfig {
   };
 }
 
-/** `DefaultConfig()` of kumactl 2.14 (REFERENCE §1.2 default column). */
+/**
+ * `DefaultConfig()` of kumactl 2.14 (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, Config and
+ * DefaultConfig default column).
+ */
 export function defaultTproxyConfig(): TproxyConfig {
   const direction = (port: number, name: string): TproxyDirection => ({
     enabled: true,

@@ -4,7 +4,8 @@ import type { GoNode } from './yaml-go-tree.js';
 import { scalarAsGoString } from './yaml11-scalars.js';
 
 /**
- * `iptablesExecutables` from a file: merged key by key onto what earlier sources set (REFERENCE §1.3). We model
+ * `iptablesExecutables` from a file: merged key by key onto what earlier sources set (kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3 and utils.go). We model
  * it as a Go map of name to path, so `null` clears it and null values empty one name; unknown names are errors
  * like in the CLI/env form, and paths are cleaned like there (all inferred: the reference describes only the
  * CLI/env parsing and the key-by-key merge).

@@ -1,4 +1,7 @@
-/** `iptablesExecutables` (REFERENCE §1.3, §3.2): custom paths per executable name, merged key by key. */
+/**
+ * `iptablesExecutables` (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3 and utils.go,
+ * config_executables.go): custom paths per executable name, merged key by key.
+ */
 
 export const EXECUTABLE_NAMES = [
   'iptables',

@@ -178,7 +178,7 @@ export function decodeLeaf(kind: LeafKind, node: GoNode, current: unknown): Leaf
       return { set: true, value: list, problems: checkEntries(kind, node, list!) };
     }
     case 'ipFamilyMode':
-      if (node.kind === 'null') return { set: true, value: 'dualstack', problems: [] }; // resets (REFERENCE §1.1)
+      if (node.kind === 'null') return { set: true, value: 'dualstack', problems: [] }; // resets (kumahq/kuma pkg/config/loader.go@v2.14.3)
       if (node.kind !== 'string') return typeError(kind, node, "'dualstack' or 'ipv4'");
       if (node.value === '') return { set: true, value: 'dualstack', problems: [] };
       if (['dualstack', 'ipv4'].includes(node.value.toLowerCase()))

@@ -4,7 +4,8 @@ import { resolvePlainScalar } from './yaml11-scalars.js';
 
 /**
  * The effective config as a Kuma tproxy config file, written to the host and passed to both `kumactl install
- * transparent-proxy --config` and `kuma-dp run --transparent-proxy-config` (REFERENCE §4.5). Only keys kumactl
+ * transparent-proxy --config` and `kuma-dp run --transparent-proxy-config` (kumahq/kuma
+ * pkg/transparentproxy/config/dataplane/config_dataplane.go@v2.14.3). Only keys kumactl
  * reads from files are written (chain names and namePrefix are not file-settable). Ports are unquoted numbers,
  * `ipFamilyMode` is kept verbatim, and a string is written plain only if kumactl's YAML 1.1 reader reads it
  * back as the same string (`yes`, `5678`, `0o17` are quoted).

@@ -1,6 +1,9 @@
 import type { GoNode } from './yaml-go-tree.js';
 
-/** Go `time.ParseDuration` and `Duration.String`, for `retry.sleepBetweenRetries` (REFERENCE §1.3). */
+/**
+ * Go `time.ParseDuration` and `Duration.String`, for `retry.sleepBetweenRetries` (kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3 and utils.go).
+ */
 
 const UNITS: Record<string, bigint> = {
   ns: 1n,

@@ -4,7 +4,8 @@ import { decodeLeaf, describeNode } from './field-decoders.js';
 import type { GoEntry, GoNode } from './yaml-go-tree.js';
 
 /**
- * encoding/json unmarshalling of one source onto the config built so far (REFERENCE §1.1): present scalars
+ * encoding/json unmarshalling of one source onto the config built so far (kumahq/kuma
+ * app/kumactl/cmd/install/install_transparent_proxy.go@v2.14.3 and pkg/config/loader.go): present scalars
  * overwrite, objects merge field by field, lists replace, keys match case-insensitively, unknown keys are
  * ignored. Unlike kumactl, which stops at the first bad value, every problem is collected.
  */

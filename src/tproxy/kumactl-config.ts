@@ -17,7 +17,10 @@ export interface KumactlInvocation {
   stdin?: string;
   /** The kumactl version modelled (default: 2.14). */
   version?: KumaVersion;
-  /** Host users (/etc/passwd); when given, kumaDPUser is resolved as kumactl does (REFERENCE §1.4). */
+  /**
+   * Host users (/etc/passwd); when given, kumaDPUser is resolved as kumactl does (kumahq/kuma
+   * pkg/transparentproxy/config/config.go@v2.14.3, InitializeKumaDPUser).
+   */
   users?: HostUsers;
 }
 
@@ -47,7 +50,9 @@ const INITIALIZE_CODES = new Set([
 const before211 = (v?: KumaVersion) => !!v && compareKumaVersions(v, { major: 2, minor: 11, patch: 0 }) < 0;
 
 /**
- * What `kumactl install transparent-proxy` ends up with (REFERENCE §1.1): defaults < config sources (in order)
+ * What `kumactl install transparent-proxy` ends up with (kumahq/kuma
+ * app/kumactl/cmd/install/install_transparent_proxy.go@v2.14.3 and pkg/config/loader.go): defaults < config sources (in
+ * order)
  * < env vars < flags. 2.11+: env vars are re-applied after each non-empty source and ignored without one;
  * `--config` values are paths (`-` is stdin, not split on commas). 2.9/2.10: `--config` is inline content,
  * `--config-file` wins over it, and env vars are always applied.

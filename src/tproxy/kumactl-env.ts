@@ -6,7 +6,10 @@ export const TPROXY_ENV_PREFIX = 'KUMA_TRANSPARENT_PROXY_';
 
 export interface TproxyEnvVar {
   path: string;
-  /** Name without the `KUMA_TRANSPARENT_PROXY_` prefix (REFERENCE §1.2 env column). */
+  /**
+   * Name without the `KUMA_TRANSPARENT_PROXY_` prefix (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3,
+   * Config and DefaultConfig env column).
+   */
   name: string;
   /** The un-prefixed fallback envconfig reads when the prefixed name is unset. */
   fallback: string;
@@ -25,7 +28,10 @@ const direction = (d: 'inbound' | 'outbound'): [string, string, TextKind][] => [
   [`redirect.${d}.redirectChainName`, 'REDIRECT_CHAIN_NAME', 'string'],
 ];
 
-/** Struct prefixes per config path segment, as envconfig joins them (REFERENCE §1.2). */
+/**
+ * Struct prefixes per config path segment, as envconfig joins them (kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3, Config and DefaultConfig).
+ */
 const rows: [string, string, TextKind][] = [
   ['kumaDPUser', 'KUMA_DP_USER', 'string'],
   ['ipFamilyMode', 'IP_FAMILY_MODE', 'ipFamilyMode'],
@@ -60,7 +66,8 @@ const rows: [string, string, TextKind][] = [
 ];
 
 /**
- * Every env var kumactl reads for the tproxy config. The fallback is the leaf name: REFERENCE §1.2 says every
+ * Every env var kumactl reads for the tproxy config. The fallback is the leaf name: kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3, Config and DefaultConfig says every
  * variable has one (envconfig issue #148). Read literally this means a generic `PORT` or `ENABLED` in the
  * environment reaches several fields; the reference's examples are all leaf names, the rest is inferred.
  */

@@ -43,7 +43,10 @@ const f = (name: string, kind: FlagSpec['kind'], path?: string, extra: Partial<F
   ...extra,
 });
 
-/** `kumactl install transparent-proxy` flags (REFERENCE §1.2 flag column, §1.10). */
+/**
+ * `kumactl install transparent-proxy` flags (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, Config and
+ * DefaultConfig flag column, Ebpf).
+ */
 export const KUMACTL_FLAGS: readonly FlagSpec[] = [
   f('help', 'help'),
   f('config', 'config'),

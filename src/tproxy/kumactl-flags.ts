@@ -37,7 +37,8 @@ export function kumactlFlagSpecs(version?: KumaVersion): FlagSpec[] {
 }
 
 /**
- * pflag parsing of `kumactl install transparent-proxy` arguments (REFERENCE §1.1): `--flag value` and
+ * pflag parsing of `kumactl install transparent-proxy` arguments (kumahq/kuma
+ * app/kumactl/cmd/install/install_transparent_proxy.go@v2.14.3 and pkg/config/loader.go): `--flag value` and
  * `--flag=value`, a bool flag takes a value only as `--flag=false`, `-h` is the only shorthand. A leading
  * `kumactl install transparent-proxy` is skipped.
  */
@@ -116,7 +117,8 @@ export function parseKumactlInstallArgs(argv: readonly string[], options: Kumact
 }
 
 /**
- * The second flag pass (REFERENCE §1.1): every flag is applied in order on top of the loaded config. A list
+ * The second flag pass (kumahq/kuma app/kumactl/cmd/install/install_transparent_proxy.go@v2.14.3 and
+ * pkg/config/loader.go): every flag is applied in order on top of the loaded config. A list
  * flag's first use replaces the list, later uses append. Then `captureAll` forces `redirect.dns.enabled`.
  * Errors are pflag's `invalid argument "v" for "--flag" flag: …`.
  */
@@ -152,7 +154,8 @@ export function applyKumactlFlags(
 }
 
 /**
- * The pre-check on the first-pass flag values (REFERENCE §1.1): both DNS flags given on the command line.
+ * The pre-check on the first-pass flag values (kumahq/kuma app/kumactl/cmd/install/install_transparent_proxy.go@v2.14.3
+ * and pkg/config/loader.go): both DNS flags given on the command line.
  * The same pair from a file or env var is accepted. We compare the flag values, `--redirect-dns=false` counting
  * as not given (inferred).
  */

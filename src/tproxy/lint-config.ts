@@ -7,7 +7,8 @@ import type { TproxyConfigSource } from './load-config.js';
 import { locate, parseSourceTrees, type SourceTree } from './source-locator.js';
 
 /**
- * The traps of REFERENCE §8 found in an effective tproxy config: errors for settings that are certainly not
+ * The kumactl traps (settings of kumactl 2.9-2.14 that do something other than they read) found in an effective tproxy
+ * config: errors for settings that are certainly not
  * what was meant, warnings for likely mistakes. `sources` are the files the config came from; issues point at
  * the line that set the value. Pure: nothing is read or run.
  */

@@ -4,7 +4,10 @@ import type { TproxyConfig } from './config-types.js';
 import { locate, locateItem, type SourceTree } from './source-locator.js';
 import { hasUidAboveUint16, parseUidExclusion, UID_ERROR_PREFIX, uidRangeHint } from './uid-exclusions.js';
 
-/** Traps in list settings: UID exclusions and virtual networks (REFERENCE §8 items 8, 9 and 10, and a /0 network). */
+/**
+ * Traps in list settings: UID exclusions and virtual networks (an inbound UID exclusion, UIDs above 65535, duplicate
+ * vnet interfaces, a /0 network).
+ */
 export function lintListTraps(config: TproxyConfig, trees: readonly SourceTree[]): Issue[] {
   const issues: Issue[] = [];
   const where = (path: string, index: number) => {
@@ -66,7 +69,7 @@ export function lintListTraps(config: TproxyConfig, trees: readonly SourceTree[]
   });
   parsed.forEach((p, index) => {
     if (!p.ok || !p.value.cidr.endsWith('/0')) return;
-    // Found in a namespace with iptables 1.8.9, not in REFERENCE: nft refuses a negated match of everything.
+    // Found in a namespace with iptables 1.8.9, not from Kuma's source: nft refuses a negated match of everything.
     issues.push(
       warning({
         code: 'tproxy.vnet.zero-prefix',

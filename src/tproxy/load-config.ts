@@ -41,7 +41,8 @@ export function parseTproxySource(source: TproxyConfigSource): { root: GoNode | 
 
 /**
  * Apply config sources in order on top of `base` (kumactl's defaults unless given), like `kumactl install
- * transparent-proxy --config a --config b` (REFERENCE §1.1). Each source is YAML or JSON and is unmarshalled
+ * transparent-proxy --config a --config b` (kumahq/kuma app/kumactl/cmd/install/install_transparent_proxy.go@v2.14.3
+ * and pkg/config/loader.go). Each source is YAML or JSON and is unmarshalled
  * onto the result so far. Env vars and flags are not applied here (see kumactl-config.ts). `captureAll` does
  * not force `dns.enabled` here either: kumactl does that after its flag pass, and kuma-dp overrides both.
  */

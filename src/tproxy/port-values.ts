@@ -1,7 +1,8 @@
 import type { GoNode } from './yaml-go-tree.js';
 
 /**
- * kumactl's `Port` and `Ports` types (REFERENCE §1.3). A Port's JSON unmarshaller parses the raw JSON text, so
+ * kumactl's `Port` and `Ports` types (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3 and utils.go). A Port's
+ * JSON unmarshaller parses the raw JSON text, so
  * a quoted YAML port arrives as `"15006"` (quotes included) and is rejected.
  */
 
@@ -80,7 +81,8 @@ export function decodePortsNode(node: GoNode): Parsed<number[]> & { dropped: GoN
       return { ...parsePortList(text), dropped: node.items.filter((i) => !(kept as GoNode[]).includes(i)) };
     }
     default:
-      // null reaches the unmarshaller as the text `null` (reasoned from encoding/json, not run; REFERENCE §1.1).
+      // null reaches the unmarshaller as the text `null` (reasoned from encoding/json, not run; kumahq/kuma
+      // app/kumactl/cmd/install/install_transparent_proxy.go@v2.14.3 and pkg/config/loader.go).
       // For booleans and maps kumactl's exact text is not known; we use the same port message (inferred).
       return { ok: false, messages: [portMessage(goJsonText(node))], dropped: [] };
   }

@@ -19,7 +19,8 @@ function lookupName(users: HostUsers, name: string): string | undefined {
 }
 
 /**
- * `Config.InitializeKumaDPUser` (REFERENCE §1.4): the UID kumactl uses in `--uid-owner`. cniMode skips the
+ * `Config.InitializeKumaDPUser` (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, InitializeKumaDPUser): the
+ * UID kumactl uses in `--uid-owner`. cniMode skips the
  * lookup; a given user is tried as a UID, then as a name; no user means UID 5678, then user `kuma-dp`. Users
  * known only through NSS (LDAP, SSSD) are not found by kumactl, so `users` should come from /etc/passwd.
  */

@@ -81,7 +81,8 @@ export function goJsonSyntaxError(raw: string): string | undefined {
 
 /**
  * Duration.Set for `--sleep-between-retries`: the raw text goes through the JSON unmarshaller, so `2s` is
- * rejected while `"2s"` (quotes included) or `2000000000` work. Reasoned from code, not run (REFERENCE §1.3).
+ * rejected while `"2s"` (quotes included) or `2000000000` work. Reasoned from code, not run (kumahq/kuma
+ * pkg/transparentproxy/config/config.go@v2.14.3 and utils.go).
  */
 export function setDurationJson(raw: string): SetResult<string> {
   const syntax = goJsonSyntaxError(raw);

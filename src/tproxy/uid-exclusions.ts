@@ -1,5 +1,6 @@
 /**
- * `parseExcludePortsForUIDs` (REFERENCE §1.3): entries `[<protocol>:][<ports>:]<uids>`. The checks run in
+ * `parseExcludePortsForUIDs` (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3 and utils.go): entries
+ * `[<protocol>:][<ports>:]<uids>`. The checks run in
  * kumactl's order (UIDs, then ports, then protocols), which is what the kumactl-error vectors show: for
  * `3000-5000:1:*` the UID wildcard is reported although `3000-5000` is not a protocol either.
  */

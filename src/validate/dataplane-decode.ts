@@ -3,7 +3,8 @@ import { didYouMean, type FieldKind, type FieldSchema, type MessageSchema, snake
 import { jsonText, type YNode } from './dataplane-yaml.js';
 
 /**
- * protobuf-JSON unmarshalling with unknown fields discarded, as kuma-dp does it (REFERENCE §4.4 step 5):
+ * protobuf-JSON unmarshalling with unknown fields discarded, as kuma-dp does it (kumahq/kuma
+ * app/kuma-dp/cmd/dataplane.go and pkg/util/template/render.go@v2.14.3 step 5):
  * keys match the JSON or the proto (snake_case) name exactly, `null` leaves a field unset, numbers may be
  * written as JSON strings, strings may not be written as numbers. Type errors are errors (kuma-dp stops);
  * dropped keys are warnings. Error texts follow protojson's; kuma-dp prefixes them with its own context.
@@ -153,7 +154,8 @@ function decodeEnum(
   if (!match) {
     return typeError(ctx, path, `invalid value for enum type: ${text}`, `write one of ${values.join(', ')}`);
   }
-  // REFERENCE §5 leaves open whether kuma-dp accepts other cases; protobuf-JSON matches enum names exactly.
+  // kumahq/kuma pkg/core/resources/apis/mesh/dataplane_validator.go@v2.14.3 leaves open whether kuma-dp accepts other
+  // cases; protobuf-JSON matches enum names exactly.
   reportWarning(ctx, {
     code: 'dataplane.spec.enum-case',
     path,

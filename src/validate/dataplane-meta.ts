@@ -11,7 +11,8 @@ import {
 
 /**
  * The Universal resource meta (`type`, `name`, `mesh`, `labels`) that kuma-dp reads with encoding/json before
- * the spec: keys match case-insensitively, and `type` selects the resource kind (REFERENCE §4.4 step 4).
+ * the spec: keys match case-insensitively, and `type` selects the resource kind (kumahq/kuma
+ * app/kuma-dp/cmd/dataplane.go and pkg/util/template/render.go@v2.14.3 step 4).
  * Messages for a wrong document shape are kuma-dp's (`invalid meta type`, `invalid resource type`).
  */
 const META_KEYS = ['type', 'name', 'mesh', 'labels', 'creationtime', 'modificationtime'];

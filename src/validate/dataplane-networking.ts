@@ -37,7 +37,7 @@ export function validateDataplaneSpec(ctx: DpContext, spec: DataplaneSpec): void
       codePrefix: 'dataplane.gateway',
     });
   } else if (inbounds.length === 0 && !atLeast(ctx.version, 2, 14)) {
-    // 2.14 dropped this rule (REFERENCE §5).
+    // 2.14 dropped this rule (kumahq/kuma pkg/core/resources/apis/mesh/dataplane_validator.go@v2.14.3).
     err(
       'inbound.missing',
       root,

@@ -4,8 +4,9 @@ import type { Outbound } from './dataplane-types.js';
 import { isIP } from './kuma-names.js';
 
 /**
- * networking.outbound[]: either tags with kuma.io/service or a backendRef. The rules are REFERENCE §5's; the
- * exact wording of the backendRef messages is ours (REFERENCE quotes none).
+ * networking.outbound[]: either tags with kuma.io/service or a backendRef. The rules are kumahq/kuma
+ * pkg/core/resources/apis/mesh/dataplane_validator.go@v2.14.3's; the
+ * exact wording of the backendRef messages is ours (Kuma's are not known to us).
  */
 export const BACKEND_KINDS = ['MeshService', 'MeshExternalService', 'MeshMultiZoneService'] as const;
 export const KINDS_TEXT = BACKEND_KINDS.join(', ');

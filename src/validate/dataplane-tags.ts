@@ -8,13 +8,16 @@ export const PROTOCOL_TAG = 'kuma.io/protocol';
 const TAG_NAME = /^[a-zA-Z0-9.\-_:/]*$/;
 const TAG_VALUE = /^[a-zA-Z0-9.\-_:]*$/;
 
-/** REFERENCE §5; compared case-insensitively (ParseProtocol lower-cases). */
+/**
+ * kumahq/kuma pkg/core/resources/apis/mesh/dataplane_validator.go@v2.14.3; compared case-insensitively (ParseProtocol
+ * lower-cases).
+ */
 export const SUPPORTED_PROTOCOLS = ['grpc', 'http', 'http2', 'kafka', 'mysql', 'tcp', 'tls'] as const;
 
 export const isSupportedProtocol = (p: string): boolean =>
   (SUPPORTED_PROTOCOLS as readonly string[]).includes(p.toLowerCase());
 
-/** Kuma's AllowedValuesHint wording (inferred; REFERENCE lists the values, not the sentence). */
+/** Kuma's AllowedValuesHint wording (inferred: dataplane_validator.go's values are known, the sentence is not). */
 export const invalidProtocolMessage = (what: string, value: string): string =>
   `${what} has an invalid value ${JSON.stringify(value)}. Allowed values: ${SUPPORTED_PROTOCOLS.join(', ')}`;
 

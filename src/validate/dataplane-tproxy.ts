@@ -15,7 +15,8 @@ export function validateTransparentProxying(
 ): void {
   for (const field of ['redirectPortInbound', 'redirectPortOutbound'] as const) {
     const port = tp[field];
-    // The proto's PGV rule `lte: 65535` is not run by DataplaneResource.Validate (REFERENCE §5).
+    // The proto's PGV rule `lte: 65535` is not run by DataplaneResource.Validate (kumahq/kuma
+    // pkg/core/resources/apis/mesh/dataplane_validator.go@v2.14.3).
     if (port !== undefined && port > 65535) {
       reportWarning(ctx, {
         code: 'dataplane.tproxy.port-range',
@@ -30,7 +31,8 @@ export function validateTransparentProxying(
     validateReachableBackendRef(ctx, ref, path.field('reachableBackends').field('refs').index(i));
   });
 
-  // The CP enables transparent proxying only if ipFamilyMode != ipv4 or the address is IPv4 (REFERENCE §4.5).
+  // The CP enables transparent proxying only if ipFamilyMode != ipv4 or the address is IPv4 (kumahq/kuma
+  // pkg/transparentproxy/config/dataplane/config_dataplane.go@v2.14.3).
   const ip = parseIP(address);
   if (tp.ipFamilyMode?.toLowerCase() === 'ipv4' && ip && !isIPv4(ip)) {
     reportWarning(ctx, {
@@ -42,7 +44,10 @@ export function validateTransparentProxying(
   }
 }
 
-/** reachableBackends.refs[] (REFERENCE §5; message wording ours). */
+/**
+ * reachableBackends.refs[] (kumahq/kuma pkg/core/resources/apis/mesh/dataplane_validator.go@v2.14.3; message wording
+ * ours).
+ */
 function validateReachableBackendRef(ctx: DpContext, ref: ReachableBackendRef, path: Path): void {
   const err = (at: Path, message: string, hint?: string) =>
     reportError(ctx, { code: 'dataplane.tproxy.reachable-backends', path: at, message, ...(hint ? { hint } : {}) });

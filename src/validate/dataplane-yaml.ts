@@ -16,8 +16,9 @@ import { parseSimpleYaml } from './fast-yaml.js';
 /**
  * The rendered document as kuma-dp sees it after sigs.k8s.io/yaml turned it into JSON: YAML 1.1 scalars
  * (`yes`/`on`/`y` are booleans, `0x1F` and `010` are numbers), string keys, last duplicate key wins,
- * `<<` merges applied. Every node keeps its 1-based line. REFERENCE §4.4 says only "parse it as YAML": the
- * go-yaml v2 details here (typing, duplicate keys, merges) are inferred from that library, not from REFERENCE.
+ * `<<` merges applied. Every node keeps its 1-based line. kumahq/kuma app/kuma-dp/cmd/dataplane.go and
+ * pkg/util/template/render.go@v2.14.3 says only "parse it as YAML": the
+ * go-yaml v2 details here (typing, duplicate keys, merges) are inferred from that library, not from Kuma's source.
  */
 export type YNode = YMap | YSeq | YScalar;
 export interface YEntry {

@@ -23,13 +23,15 @@ export interface DataplaneValidation {
   issues: Issue[];
 }
 
-// hoisie/mustache returns its parse error as the rendered text, e.g. `line 3: unmatched open tag` (REFERENCE §4.4):
+// hoisie/mustache returns its parse error as the rendered text, e.g. `line 3: unmatched open tag` (kumahq/kuma
+// app/kuma-dp/cmd/dataplane.go and pkg/util/template/render.go@v2.14.3):
 // one line and nothing else (no `m` flag, so `.` stops at a newline and `$` is the end of the text).
 const MUSTACHE_ERROR = /^line (\d+): (.+)$/;
 
 /**
  * Validates a rendered Dataplane the way `kuma-dp run` does before it contacts the control plane
- * (REFERENCE §4.4 steps 4-6, §5): YAML 1.1 parse, meta, protobuf-JSON decode, DataplaneResource.Validate().
+ * (kumahq/kuma app/kuma-dp/cmd/dataplane.go and pkg/util/template/render.go@v2.14.3 steps 4-6, dataplane_validator.go):
+ * YAML 1.1 parse, meta, protobuf-JSON decode, DataplaneResource.Validate().
  * Every problem is collected; lint findings that Kuma itself accepts are warnings.
  */
 export function validateRenderedDataplane(text: string, opts: ValidateDataplaneOptions): DataplaneValidation {

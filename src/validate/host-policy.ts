@@ -4,8 +4,9 @@ import { error, type Issue } from '../issues.js';
 /**
  * What the repository may make a host do, set on the host and never by the repository (CLI flags now, the agent's
  * config next): whoever can merge to the desired state configures Kuma, they do not get root. The default is the
- * guide's layout: files under /kuma/, kuma-dp as user kuma-dp with uid 5678 (kuma.io docs, "Integrate transparent
- * proxy into your service mesh", Universal). `validate` and `diff` check with the same rules, so a review sees it
+ * guide's layout: files under /kuma/, kuma-dp as user kuma-dp with uid 5678 (kuma.io docs, "Integrating
+ * Transparent Proxy into Your Service Environment"). `validate` and `diff` check with the same rules, so a review sees
+ * it
  * before a host does.
  */
 export interface HostPolicy {

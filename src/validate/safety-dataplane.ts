@@ -22,7 +22,8 @@ export function checkDataplaneAgainstTproxy({ host, tproxy, locateTproxy, datapl
       }),
     );
   }
-  // From 2.11 kuma-dp can send the tproxy file to the CP, which then ignores the Dataplane's ports (REFERENCE §4.5).
+  // From 2.11 kuma-dp can send the tproxy file to the CP, which then ignores the Dataplane's ports (kumahq/kuma
+  // pkg/transparentproxy/config/dataplane/config_dataplane.go@v2.14.3).
   const portsFromFile = host.kumaDp.passTproxyConfig && atLeast(host.kumaVersion, 2, 11);
   const tp = dataplane.transparentProxying;
   if (!tp && !portsFromFile) {

@@ -32,7 +32,8 @@ export function checkHostSafety({ host, tproxy, locateTproxy, dataplane, kumaDp 
     );
   }
 
-  // kumactl resolves kumaDPUser to a UID and exempts that UID from redirection (REFERENCE §1.4).
+  // kumactl resolves kumaDPUser to a UID and exempts that UID from redirection (kumahq/kuma
+  // pkg/transparentproxy/config/config.go@v2.14.3, InitializeKumaDPUser).
   const want = tproxy.kumaDPUser;
   if (want === '') {
     if (kd.uid !== 5678) {

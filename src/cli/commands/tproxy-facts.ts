@@ -1,5 +1,6 @@
 /**
- * `--facts FILE`: what kumactl would discover on the host (REFERENCE §1.4-§1.7, §2.11), as YAML or JSON per
+ * `--facts FILE`: what kumactl would discover on the host (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3,
+ * Config.Initialize, setup.go, dryRun), as YAML or JSON per
  * the HostFacts contract. Mistakes stop the command with the file, line and field, because a silently ignored
  * typo (`loopbackInterfce`) would produce rules for a different host than the one meant.
  */

@@ -10,7 +10,8 @@ import { TableBuilder } from './table-builder.js';
 import { buildRawTable } from './table-raw.js';
 
 /**
- * Whether kumactl builds IPv6 rules (REFERENCE §1.5): `ipFamilyMode` is not exactly `ipv4` (case-sensitive, so
+ * Whether kumactl builds IPv6 rules (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, Config.Initialize):
+ * `ipFamilyMode` is not exactly `ipv4` (case-sensitive, so
  * `IPv4` means dualstack) and the host qualifies (`facts.ipv6`). Inferred: with no usable executables
  * (`facts.executables` false) ip6tables cannot initialise either, so IPv6 is off then too.
  */
@@ -19,7 +20,8 @@ function ipv6Enabled(config: TproxyConfig, facts: ResolvedHostFacts): boolean {
 }
 
 /**
- * nat table (REFERENCE §2.5). All four mesh chains are always declared, even for a disabled direction. Insert
+ * nat table (kumahq/kuma pkg/transparentproxy/iptables/builder/builder_table_nat.go@v2.14.3). All four mesh chains are
+ * always declared, even for a disabled direction. Insert
  * positions count per chain, so the order OUTPUT-then-PREROUTING only mirrors kumactl's code.
  */
 export function buildNatTable(ctx: FamilyContext): BuiltTable {
@@ -33,7 +35,10 @@ export function buildNatTable(ctx: FamilyContext): BuiltTable {
   return t.build()!;
 }
 
-/** mangle table (REFERENCE §2.6): only with dropInvalidPackets and a usable mangle table. */
+/**
+ * mangle table (kumahq/kuma pkg/transparentproxy/iptables/builder/builder_table_mangle.go@v2.14.3): only with
+ * dropInvalidPackets and a usable mangle table.
+ */
 export function buildMangleTable(ctx: FamilyContext): BuiltTable | undefined {
   if (!ctx.mangle) return undefined;
   const t = new TableBuilder('mangle', [], ctx.comments);
@@ -47,7 +52,8 @@ export function buildMangleTable(ctx: FamilyContext): BuiltTable | undefined {
 
 /**
  * The rules `kumactl install transparent-proxy` of `version` would restore, one set per family: IPv4 always,
- * then IPv6 when enabled. `uid` is the resolved kuma-dp UID (§1.4). Pure: host state comes from `facts`.
+ * then IPv6 when enabled. `uid` is the resolved kuma-dp UID (InitializeKumaDPUser). Pure: host state comes from
+ * `facts`.
  * Throws KumaGitopsError for exclusion or vnet entries kumactl would reject.
  */
 export function buildRuleSets(
@@ -60,7 +66,7 @@ export function buildRuleSets(
   const families: Family[] = ipv6Enabled(config, resolved) ? ['ipv4', 'ipv6'] : ['ipv4'];
   const sets = families.map((family) => {
     const ctx = familyContext(version, config, resolved, uid, family);
-    // File order raw, nat, mangle; a table without rules is left out (§2.1).
+    // File order raw, nat, mangle; a table without rules is left out (builder.go).
     const tables = [buildRawTable(ctx), buildNatTable(ctx), buildMangleTable(ctx)].filter(
       (t): t is BuiltTable => t !== undefined,
     );

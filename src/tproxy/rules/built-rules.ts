@@ -1,14 +1,15 @@
 /**
- * The rule set kumactl's builder produces for one family (REFERENCE §2.1-§2.8), before it is printed.
+ * The rule set kumactl's builder produces for one family (kumahq/kuma pkg/transparentproxy/iptables/builder/@v2.14.3),
+ * before it is printed.
  * This is the hand-off between the generator (which knows Kuma) and the printers/canonicaliser (which know
- * iptables): restore form (§2.2, what `--dry-run` prints) and iptables-save form (§2.9).
+ * iptables): restore form (builder.go, what `--dry-run` prints) and iptables-save form (iptables-save's spelling).
  */
 export type Family = 'ipv4' | 'ipv6';
 export type TableName = 'raw' | 'nat' | 'mangle';
 
 export interface BuiltRule {
   chain: string;
-  /** `-A` appends; `-I` inserts at `position` (computed for an empty chain, §2.7). */
+  /** `-A` appends; `-I` inserts at `position` (computed for an empty chain, builder.go, insert positions). */
   op: 'append' | 'insert';
   position?: number;
   /** Comment text WITHOUT the `kuma/mesh/transparent/proxy/` prefix; undefined when comments are off. */

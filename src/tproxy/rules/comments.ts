@@ -1,6 +1,9 @@
 import { COMMENT_PREFIX } from './built-rules.js';
 
-/** kumactl cuts the full comment (prefix included) to this many bytes before quoting (REFERENCE §2.3, §8.23). */
+/**
+ * kumactl cuts the full comment (prefix included) to this many bytes before quoting (kumahq/kuma
+ * pkg/transparentproxy/iptables/rules/rules.go@v2.14.3, 254 bytes including the 28-byte prefix).
+ */
 export const COMMENT_MAX_BYTES = 254;
 
 const utf8 = new TextEncoder();

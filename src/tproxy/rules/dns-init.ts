@@ -3,7 +3,7 @@ import type { TproxyConfig } from '../config-types.js';
 import type { Family } from './built-rules.js';
 import type { ResolvedHostFacts } from './host-facts.js';
 
-/** `DNS.Initialize` for one family (REFERENCE §1.6). */
+/** `DNS.Initialize` for one family (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, DNS.Initialize). */
 export interface DnsPlan {
   /** Redirect DNS for this family (turned off when resolv.conf lists no server of the family and not captureAll). */
   redirect: boolean;

@@ -1,7 +1,8 @@
 import { atLeast, type KumaVersion } from '../../versions.js';
 
 /**
- * How a Kuma release handles DNS in nat (REFERENCE §2.13). Everything else in the builder is identical from
+ * How a Kuma release handles DNS in nat (kumahq/kuma pkg/transparentproxy/iptables/builder/builder_table_nat.go at
+ * v2.9.19 to v2.14.3). Everything else in the builder is identical from
  * 2.9.19 to 2.14.x.
  * - V1: 2.9.x, 2.10.x, 2.11.0-2.11.5, 2.12.0 - TCP/53 REDIRECT in KUMA_MESH_OUTBOUND
  * - V2: 2.11.6-2.11.8, 2.12.1-2.12.5, 2.13.0 - no TCP DNS handling at all

@@ -4,7 +4,8 @@ import { parseUidExclusion as parseUidEntry } from '../uid-exclusions.js';
 import type { Family } from './built-rules.js';
 
 /**
- * `excludePortsForUIDs` and `excludePortsForIPs` entries (REFERENCE §1.3), parsed the way kumactl does and
+ * `excludePortsForUIDs` and `excludePortsForIPs` entries (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3 and
+ * utils.go), parsed the way kumactl does and
  * expanded into one exclusion per protocol / per address. Messages are kumactl's where it has one.
  */
 export type Direction = 'inbound' | 'outbound';
@@ -27,7 +28,10 @@ export interface IpExclusion {
 
 export type Exclusion = UidExclusion | IpExclusion;
 
-/** kumactl prefixes UID errors so (§7.1); the `ports for ips` prefix is inferred by analogy. */
+/**
+ * kumactl prefixes UID errors so (kumahq/kuma app/kumactl/cmd/install/install_transparent_proxy_test.go@v2.14.3); the
+ * `ports for ips` prefix is inferred by analogy.
+ */
 const fail = (direction: Direction, what: 'uids' | 'ips', message: string, entry: string): never => {
   const subject = what === 'uids' ? 'ports for uids' : 'ports for ips';
   throw new KumaGitopsError(
@@ -65,7 +69,9 @@ export function parseIpExclusion(entry: string, family: Family, direction: Direc
   return out;
 }
 
-/** All exclusions of one direction for one family: first every UID entry, then every IP entry (§2.5). */
+/**
+ * All exclusions of one direction for one family: first every UID entry, then every IP entry (builder_table_nat.go).
+ */
 export function directionExclusions(
   uidEntries: readonly string[],
   ipEntries: readonly string[],

@@ -2,7 +2,8 @@ import type { BuiltRule, BuiltRuleSet, BuiltTable } from './built-rules.js';
 import { renderComment } from './comments.js';
 
 /**
- * kumactl's iptables-restore input (REFERENCE §2.2, §2.3) and its `--dry-run` stdout (§2.11). This is the
+ * kumactl's iptables-restore input (kumahq/kuma pkg/transparentproxy/iptables/builder/builder.go@v2.14.3,
+ * rules/rules.go) and its `--dry-run` stdout (setup.go, dryRun). This is the
  * restore form, not iptables-save form: `* nat` with a space, `-N` declarations, `-I <chain> <n>` positions.
  */
 export interface RestoreFormatOptions {
@@ -48,7 +49,7 @@ export function formatRule(rule: BuiltRule, options: RestoreFormatOptions = {}):
   const parts: string[] = [];
   if (rule.op === 'insert') parts.push(verbose ? '--insert' : '-I', rule.chain, String(rule.position ?? 1));
   else parts.push(verbose ? '--append' : '-A', rule.chain);
-  // The comment always comes first, right after the position (§2.3).
+  // The comment always comes first, right after the position (rules/rules.go).
   if (rule.comment !== undefined)
     parts.push(verbose ? '--match' : '-m', 'comment', '--comment', renderComment(rule.comment));
   parts.push(...(verbose ? longParams(rule.params) : rule.params));

@@ -20,21 +20,27 @@ const tablesSchema = z.object({ nat: z.boolean(), raw: z.boolean(), mangle: z.bo
 
 export const hostFactsSchema = z
   .object({
-    /** First interface with the loopback flag, in kernel index order (§1.7). */
+    /**
+     * First interface with the loopback flag, in kernel index order (the first interface with the loopback flag, Go
+     * net.Interfaces).
+     */
     loopbackInterface: z.string().min(1),
-    /** `/etc/passwd` users, name -> uid (kumactl is static, so NSS-only users do not count, §1.4). */
+    /** `/etc/passwd` users, name -> uid (kumactl is static, so NSS-only users do not count, InitializeKumaDPUser). */
     users: z.record(z.string(), z.number().int().min(0)),
-    /** resolv.conf `nameserver` values in file order, both families, duplicates kept (§1.6). */
+    /** resolv.conf `nameserver` values in file order, both families, duplicates kept (DNS.Initialize). */
     dnsServers: z.array(z.string()),
-    /** Has a non-loopback IPv6 address, `::6` could be added to `lo`, and ip6tables works (§1.5). */
+    /**
+     * Has a non-loopback IPv6 address, `::6` could be added to `lo`, and ip6tables works (Config.Initialize,
+     * ipFamilyMode).
+     */
     ipv6: z.boolean(),
     /** false = kumactl found no usable iptables (its non-root dry-run): no comments, raw, mangle or DOCKER_OUTPUT. */
     executables: z.boolean(),
-    /** `iptables -m X -h` results (§3.2). */
+    /** `iptables -m X -h` results (config_executables.go). */
     modules: modulesSchema,
-    /** `iptables-save -t X` results (§3.2). */
+    /** `iptables-save -t X` results (config_executables.go). */
     tables: tablesSchema,
-    /** `^:DOCKER_OUTPUT` is in the nat table (§2.5, §1.6). */
+    /** `^:DOCKER_OUTPUT` is in the nat table (builder_table_nat.go, DNS.Initialize). */
     dockerOutputChain: z.boolean(),
   })
   .partial();

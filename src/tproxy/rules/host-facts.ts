@@ -1,5 +1,6 @@
 /**
- * What kumactl learns from the host before it builds rules (REFERENCE §1.4-§1.7, §2.11, §3.2). The generator
+ * What kumactl learns from the host before it builds rules (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3,
+ * Config.Initialize, setup.go, dryRun, config_executables.go). The generator
  * takes these as data so it stays pure; src/io probes them. Every field is optional; see DEFAULT_HOST_FACTS.
  */
 /** What the facts file / `hostFacts:` may say; every field optional (the zod schema is in host-facts-schema.ts). */

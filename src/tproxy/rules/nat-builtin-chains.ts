@@ -13,7 +13,10 @@ const logParams = (prefix: string, level: number): string[] => [
   String(level),
 ];
 
-/** nat OUTPUT (`addOutputRules`, REFERENCE §2.5): LOG, outbound exclusions, DNS, then the jump to MESH_OUTBOUND. */
+/**
+ * nat OUTPUT (`addOutputRules`, kumahq/kuma pkg/transparentproxy/iptables/builder/builder_table_nat.go@v2.14.3): LOG,
+ * outbound exclusions, DNS, then the jump to MESH_OUTBOUND.
+ */
 export function addNatOutputRules(t: TableBuilder, ctx: FamilyContext): void {
   const { config, dns, uid, chains, traits } = ctx;
   const dnsPort = String(dns.port);
@@ -70,7 +73,8 @@ export function addNatOutputRules(t: TableBuilder, ctx: FamilyContext): void {
 }
 
 /**
- * nat PREROUTING (`addPreroutingRules`, §2.5). The LOG rule is an append while the vnet/inbound-insert rules
+ * nat PREROUTING (`addPreroutingRules`, builder_table_nat.go). The LOG rule is an append while the vnet/inbound-insert
+ * rules
  * are inserts, so with either of those LOG ends up last in the kernel (checked by the reference in a netns).
  */
 export function addNatPreroutingRules(t: TableBuilder, ctx: FamilyContext): void {
@@ -87,7 +91,8 @@ export function addNatPreroutingRules(t: TableBuilder, ctx: FamilyContext): void
   }
 
   for (const { iface, cidr } of ctx.vnet) {
-    // Emitted even when DNS redirection is disabled (§8.10); `-m udp` before `-p udp` as kumactl writes it.
+    // Emitted even when DNS redirection is disabled (builder_table_nat.go, the vnet DNS rule); `-m udp` before `-p udp`
+    // as kumactl writes it.
     t.insert(
       'PREROUTING',
       ['-i', iface, '-m', 'udp', '-p', 'udp', '--dport', '53', '-j', 'REDIRECT', '--to-ports', dnsPort],

@@ -2,8 +2,10 @@ import type { FamilyContext } from './family-context.js';
 import type { TableBuilder } from './table-builder.js';
 
 /**
- * KUMA_MESH_INBOUND (REFERENCE §2.5). Inbound exclusions render only `-s <addr>`: a UID exclusion has no
- * address, so it becomes an unconditional `-j RETURN` that disables all inbound redirection (§8.8), one per
+ * KUMA_MESH_INBOUND (kumahq/kuma pkg/transparentproxy/iptables/builder/builder_table_nat.go@v2.14.3). Inbound
+ * exclusions render only `-s <addr>`: a UID exclusion has no
+ * address, so it becomes an unconditional `-j RETURN` that disables all inbound redirection (TrafficFlow.Initialize
+ * turns an inbound UID exclusion into a bare RETURN), one per
  * protocol of the entry.
  */
 export function addMeshInboundRules(t: TableBuilder, ctx: FamilyContext): void {
@@ -39,7 +41,7 @@ export function addMeshInboundRules(t: TableBuilder, ctx: FamilyContext): void {
   );
 }
 
-/** KUMA_MESH_OUTBOUND (§2.5) with the per-version DNS differences of §2.13. */
+/** KUMA_MESH_OUTBOUND (builder_table_nat.go) with the per-version DNS differences (dns-variant.ts). */
 export function addMeshOutboundRules(t: TableBuilder, ctx: FamilyContext): void {
   const { chains, uid, loopback: lo, localhost: lh, traits, dns } = ctx;
   const { outbound } = ctx.config.redirect;

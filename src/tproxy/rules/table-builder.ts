@@ -1,6 +1,9 @@
 import type { BuiltRule, BuiltTable, TableName } from './built-rules.js';
 
-/** Built-in chains per table in the fixed order kumactl prints them (REFERENCE §2.1). */
+/**
+ * Built-in chains per table in the fixed order kumactl prints them (kumahq/kuma
+ * pkg/transparentproxy/iptables/builder/builder.go@v2.14.3).
+ */
 export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
   raw: ['PREROUTING', 'OUTPUT'],
   nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
@@ -9,7 +12,8 @@ export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
 
 /**
  * Collects one table's rules per chain. `-I` positions count up from 1 per chain, only over inserts, in the
- * order rules are added, because kumactl computes them for an empty chain (§2.5, §2.7).
+ * order rules are added, because kumactl computes them for an empty chain (builder_table_nat.go, builder.go, insert
+ * positions).
  */
 export class TableBuilder {
   private readonly byChain = new Map<string, BuiltRule[]>();
@@ -18,7 +22,7 @@ export class TableBuilder {
   constructor(
     private readonly name: TableName,
     private readonly customChains: readonly string[],
-    /** false leaves every comment out (disabled, module missing or no usable executables, §2.3). */
+    /** false leaves every comment out (disabled, module missing or no usable executables, rules/rules.go). */
     private readonly comments: boolean,
   ) {}
 

@@ -3,7 +3,8 @@ import type { FamilyContext } from './family-context.js';
 import { TableBuilder } from './table-builder.js';
 
 /**
- * raw table: conntrack zones for DNS (REFERENCE §2.4), only when the zone split is active for this family.
+ * raw table: conntrack zones for DNS (kumahq/kuma pkg/transparentproxy/iptables/builder/builder_table_raw.go@v2.14.3),
+ * only when the zone split is active for this family.
  * Zone 2 = app <-> local DNS proxy, zone 1 = proxy <-> upstream resolvers.
  */
 export function buildRawTable(ctx: FamilyContext): BuiltTable | undefined {

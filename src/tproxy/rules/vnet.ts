@@ -4,7 +4,7 @@ import type { Family } from './built-rules.js';
 
 export interface VnetNetwork {
   iface: string;
-  /** As written (printed verbatim, §2.3). */
+  /** As written (printed verbatim, rules/rules.go). */
   cidr: string;
 }
 
@@ -21,7 +21,8 @@ export function compareBytes(a: string, b: string): number {
 }
 
 /**
- * `VNet.Initialize` for one family (REFERENCE §1.3): split each `iface:CIDR` at the first `:`, keep entries of
+ * `VNet.Initialize` for one family (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3 and utils.go): split each
+ * `iface:CIDR` at the first `:`, keep entries of
  * this family, key them by interface so a repeated interface keeps its last CIDR, and return them sorted
  * byte-wise by interface name. The interface name is not validated (`br+` is an iptables wildcard).
  * Inferred: the family filter runs before the map, so `eth0:10.0.0.0/8` and `eth0:fd00::/8` both survive.
