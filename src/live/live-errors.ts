@@ -32,7 +32,9 @@ export class LiveReadError extends KumaGitopsError {
           ? 'it is a folder where a file belongs: remove it or point the setting at a file'
           : reason === 'ENOTDIR'
             ? 'a file is in the way where a folder belongs on that path'
-            : 'check the path';
+            : reason === 'ENOENT'
+              ? 'it does not exist'
+              : 'check the path';
     super(
       'live.read-failed',
       `cannot read ${path}: ${reason}: ${fix}`,

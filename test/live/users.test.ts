@@ -73,7 +73,7 @@ describe('users', () => {
     expect(db.groupIdsOf(db.findUser('kuma-dp')!)).toEqual([5678]);
     await expect(readUserDb({ passwd: join(dir, 'nope') })).rejects.toMatchObject({
       code: 'live.read-failed',
-      message: `cannot read ${join(dir, 'nope')}: ENOENT: check that kuma-gitops runs as root`,
+      message: `cannot read ${join(dir, 'nope')}: ENOENT: it does not exist`,
     });
   });
 
