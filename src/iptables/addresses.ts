@@ -4,7 +4,7 @@
  * net/ip-address.ts (Go's net.ParseIP, what kumactl accepts): iptables reads dotted netmasks that Go rejects, and
  * glibc prints `::1.2.3.4` where Go prints `::102:304`.
  */
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
 
 export class AddressError extends Error {}
 

@@ -4,7 +4,7 @@
  * `[!] -s, [!] -d, [!] -i, [!] -o, [!] -p`, then matches in the order given (an implicit `-m tcp`/`-m udp` where
  * the port option appeared), then the target; values re-spelt as the kernel hands them back.
  */
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
 import { AddressError, canonicalAddress } from './addresses.js';
 import { CanonicalizeError } from './errors.js';
 import {

@@ -4,9 +4,11 @@
  * positions resolved into final order, every rule in save spelling,
  * chains in the backend's order. Each rule remembers whether it was inserted or appended, for the drift check.
  */
-import type { BuiltRuleSet, BuiltTable, Family } from '../tproxy/rules/built-rules.js';
+
+import type { Family } from '../model/family.js';
+import { BUILT_IN_CHAIN_ORDER } from '../model/ownership.js';
+import type { BuiltRuleSet, BuiltTable } from '../tproxy/rules/built-rules.js';
 import { commentBytes } from '../tproxy/rules/comments.js';
-import { BUILTIN_CHAINS } from '../tproxy/rules/table-builder.js';
 import { canonicalizeRuleArgs } from './canonicalize-rule.js';
 import { CanonicalizeError } from './errors.js';
 import type { ExpectedRule, ExpectedRuleSet, SavedChain, SavedTable } from './model.js';
@@ -19,7 +21,7 @@ import { renderRuleText } from './words.js';
  */
 export type ChainOrdering = 'modern' | 'nft-1.8.4';
 
-/** Built-ins print in kumactl's order (BUILTIN_CHAINS) but for old nft's nat. */
+/** Built-ins print in kumactl's order (BUILT_IN_CHAIN_ORDER) but for old nft's nat. */
 const OLD_NFT_NAT = ['PREROUTING', 'INPUT', 'POSTROUTING', 'OUTPUT'];
 const utf8 = new TextDecoder();
 
@@ -28,7 +30,7 @@ export function canonicalize(built: BuiltRuleSet, ordering: ChainOrdering = 'mod
 }
 
 function canonicalizeTable(table: BuiltTable, family: Family, ordering: ChainOrdering): SavedTable<ExpectedRule> {
-  const builtIns = ordering === 'nft-1.8.4' && table.name === 'nat' ? OLD_NFT_NAT : BUILTIN_CHAINS[table.name];
+  const builtIns = ordering === 'nft-1.8.4' && table.name === 'nat' ? OLD_NFT_NAT : BUILT_IN_CHAIN_ORDER[table.name];
   const userChains = ordering === 'modern' ? [...table.chains].sort(byteOrder) : table.chains;
   const chains: SavedChain[] = [
     ...builtIns.map((name) => ({ name, policy: 'ACCEPT' })),

@@ -3,16 +3,15 @@
  * chains, and the rules in built-in chains that carry the kuma comment or jump into a Kuma chain. Foreign
  * objects, counters, table order and chain-declaration order never count.
  */
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
+import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
 import { alignSequences } from './align-sequences.js';
 import {
-  BUILT_IN_CHAINS,
   type ExpectedRule,
   type ExpectedRuleSet,
   findTable,
   hasKumaComment,
   isKumaChain,
-  KUMA_CHAIN_PREFIX,
   rulesOfChain,
   ruleTarget,
   type SavedRule,

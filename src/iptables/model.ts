@@ -4,9 +4,7 @@
  * Two lifecycle stages share the shape: a SavedRuleSet is what `*-save` printed (live host or golden file);
  * an ExpectedRuleSet is what canonicalisation predicts, and additionally knows how each rule got there.
  */
-import { COMMENT_PREFIX } from '../tproxy/rules/built-rules.js';
-
-export const KUMA_CHAIN_PREFIX = 'KUMA_MESH';
+import { COMMENT_PREFIX, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
 
 /** `-` for user chains; counters are never kept because they are not state we manage. */
 export interface SavedChain {
@@ -42,14 +40,6 @@ export interface SavedRuleSet<R extends SavedRule = SavedRule> {
 }
 
 export type ExpectedRuleSet = SavedRuleSet<ExpectedRule>;
-
-export const BUILT_IN_CHAINS: ReadonlySet<string> = new Set([
-  'PREROUTING',
-  'INPUT',
-  'FORWARD',
-  'OUTPUT',
-  'POSTROUTING',
-]);
 
 export function isKumaChain(name: string, namePrefix = KUMA_CHAIN_PREFIX): boolean {
   return name.startsWith(`${namePrefix}_`);

@@ -1,8 +1,7 @@
+import type { BackendMode, Family } from '../model/family.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import {
   type BackendFunctionality,
-  type BackendMode,
   type CandidateProbe,
   type IptablesCommands,
   probeCandidate,
@@ -77,4 +76,4 @@ export async function detectIptablesBackend(runner: CommandRunner): Promise<Ipta
   };
 }
 
-export type { BackendFunctionality, BackendMode, IptablesCommands } from './iptables-executables.js';
+export type { BackendFunctionality, IptablesCommands } from './iptables-executables.js';

@@ -1,5 +1,5 @@
+import type { BackendMode, Family } from '../model/family.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 
 /**
@@ -8,7 +8,6 @@ import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
  * says they are, then the set must pass the
  * minimal functionality checks, and what it can do is recorded for the rule generator.
  */
-export type BackendMode = 'nft' | 'legacy';
 
 export interface IptablesCommands {
   iptables: string;

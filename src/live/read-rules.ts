@@ -1,8 +1,8 @@
 import type { SavedRuleSet } from '../iptables/model.js';
 import { parseSave } from '../iptables/parse-save.js';
+import type { Family } from '../model/family.js';
 import type { LiveRules } from '../reconcile/live-state.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import type { IptablesBackend } from './iptables-backend.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
 
 /**
  * Go `net.ParseIP` / `net.ParseCIDR` / `net.IP.String()` semantics, which kumactl uses to validate excluded

@@ -1,4 +1,4 @@
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
 import type { TargetFile } from './host-target.js';
 import type { LiveFile, LiveState } from './live-state.js';
 

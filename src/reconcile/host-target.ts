@@ -1,5 +1,5 @@
 import type { ExpectedRuleSet } from '../iptables/model.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
 import type { KumaDpNeed } from './kuma-dp-needs.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { SavedRuleSet } from '../iptables/model.js';
 import type { PathAccess } from '../live/read-access.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
 import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 
 /** What is on the host right now, read through the CommandRunner and /proc; never changed by reading it. */

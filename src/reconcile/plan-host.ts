@@ -1,12 +1,10 @@
 import { diffRuleSets } from '../iptables/diff-rules.js';
-import { isKumaOwned, type SavedRuleSet } from '../iptables/model.js';
+import { isKumaChain, isKumaOwned, type SavedRuleSet } from '../iptables/model.js';
+import { FAMILIES, type Family } from '../model/family.js';
 import { sameArgv } from '../supervisor/proc-table.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import type { HostTarget, TargetFile } from './host-target.js';
 import type { LiveState } from './live-state.js';
 import type { Plan, Step } from './plan-types.js';
-
-const FAMILIES: Family[] = ['ipv4', 'ipv6'];
 
 /**
  * The steps that bring the host from `live` to `target`, in the guide's order, each with its reason; no steps when
@@ -89,9 +87,7 @@ function rulesDiffer(target: HostTarget, live: LiveState, family: Family): boole
 }
 
 const hasOwned = (set: SavedRuleSet | undefined) =>
-  set?.tables.some(
-    (t) => t.rules.some((r) => isKumaOwned(r)) || t.chains.some((c) => c.name.startsWith('KUMA_MESH_')),
-  ) ?? false;
+  set?.tables.some((t) => t.rules.some((r) => isKumaOwned(r)) || t.chains.some((c) => isKumaChain(c.name))) ?? false;
 
 /**
  * kuma-dp reads the template at start; the tproxy config only when it is passed with --transparent-proxy-config

@@ -5,6 +5,7 @@ import type { IptablesBackend } from '../live/iptables-backend.js';
 import type { NetworkFacts } from '../live/read-facts.js';
 import { type ReadLiveStateOptions, readLive } from '../live/read-live-state.js';
 import { readUserDb, type UserDb } from '../live/users.js';
+import type { Family } from '../model/family.js';
 import { applyRules, removeOwned, restoreOwned } from '../rules-apply/apply-rules.js';
 import { type RulesBackend, rulesBackend } from '../rules-apply/backend.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
@@ -15,7 +16,6 @@ import { httpReadyProbe } from '../supervisor/ready-probe.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import { writeFileSafely } from '../system/safe-write.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import type { HostPorts } from './host-ports.js';
 import type { HostTarget } from './host-target.js';
 

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
+import type { Family } from '../model/family.js';
 import { writeFileSafely } from '../system/safe-write.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import type { LiveFile } from './live-state.js';
 
 /**

@@ -7,9 +7,10 @@
  * still zeroes the built-in chains' policy counters of every table it commits; any iptables-legacy change does).
  */
 import type { ExpectedRuleSet } from '../iptables/model.js';
+import type { Family } from '../model/family.js';
+import { FAMILIES } from '../model/family.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
-import { FAMILIES, type RulesBackend } from './backend.js';
+import type { RulesBackend } from './backend.js';
 import { RulesError } from './errors.js';
 import { extractOwned, type OwnedRuleSet, ownedAsExpected, sameOwnedRules } from './owned-state.js';
 import { type ProveOptions, provePayload } from './prove-payload.js';

@@ -3,9 +3,7 @@
  * (kumahq/kuma pkg/transparentproxy/config/config_executables.go@v2.14.3 and iptables/setup.go):
  * `--wait`/`--wait-interval` only on legacy, `=` form, before `--noflush`.
  */
-import type { Family } from '../tproxy/rules/built-rules.js';
-
-export type BackendMode = 'nft' | 'legacy';
+import type { BackendMode, Family } from '../model/family.js';
 
 export interface FamilyTools {
   save: string;
@@ -16,8 +14,6 @@ export interface RulesBackend {
   mode: BackendMode;
   tools: Record<Family, FamilyTools>;
 }
-
-export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
 
 /** The mode-suffixed binaries (`iptables-nft-save`, `ip6tables-legacy-restore`, ...), unless given otherwise. */
 export function rulesBackend(

@@ -1,5 +1,5 @@
 import { KumaGitopsError } from '../errors.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
 
 /**
  * Failures of installing, updating or removing Kuma's rules. The code says what happened to the host, so a caller

@@ -8,12 +8,10 @@
  * into our chains there belongs to that tool, and is recorded so that nobody removes a chain it still uses.
  */
 import {
-  BUILT_IN_CHAINS,
   type ExpectedRule,
   type ExpectedRuleSet,
   hasKumaComment,
   isKumaChain,
-  KUMA_CHAIN_PREFIX,
   ruleComment,
   ruleTarget,
   type SavedRule,
@@ -21,6 +19,7 @@ import {
   type SavedTable,
 } from '../iptables/model.js';
 import { ruleKey } from '../iptables/rule-key.js';
+import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
 
 export interface OwnedChain {
   name: string;

@@ -7,8 +7,8 @@
 import { diffRuleSets } from '../iptables/diff-rules.js';
 import type { ExpectedRuleSet, SavedRuleSet } from '../iptables/model.js';
 import { parseSave } from '../iptables/parse-save.js';
+import type { Family } from '../model/family.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import type { RulesBackend } from './backend.js';
 import { payloadRejected } from './errors.js';
 import type { OwnedRuleSet } from './owned-state.js';

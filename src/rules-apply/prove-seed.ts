@@ -6,16 +6,15 @@
  * are declared empty. Pure.
  */
 import {
-  BUILT_IN_CHAINS,
   type ExpectedRuleSet,
   isKumaChain,
-  KUMA_CHAIN_PREFIX,
   ruleComment,
   ruleTarget,
   type SavedRule,
   type SavedRuleSet,
 } from '../iptables/model.js';
 import { renderRuleText } from '../iptables/words.js';
+import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
 import type { OwnedHostChain, OwnedRuleSet } from './owned-state.js';
 
 export const PLACEHOLDER_COMMENT = 'kuma-gitops/prove/foreign-rule-placeholder';

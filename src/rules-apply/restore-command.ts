@@ -5,8 +5,8 @@
  * pkg/transparentproxy/iptables/setup.go@v2.14.3 and config.go (Retry, Wait)); then `rules.lock-timeout`.
  */
 import pRetry from 'p-retry';
+import type { Family } from '../model/family.js';
 import type { CommandResult, CommandRunner } from '../system/command-runner.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import { type RulesBackend, restoreArgv, saveArgv, type WaitOptions } from './backend.js';
 import { lockTimeout, type PayloadFault, RulesError } from './errors.js';
 import { describeRestoreFailure, isLockBusy } from './restore-failure.js';

@@ -8,7 +8,7 @@
  * nft checks jump targets when it commits, so for a missing chain it names the table's COMMIT line; the rule that
  * jumps there is the better line to show. Pure.
  */
-import type { Family } from '../tproxy/rules/built-rules.js';
+import type { Family } from '../model/family.js';
 import type { PayloadFault } from './errors.js';
 
 const LINE_PATTERNS = [/^Error occurred at line: (\d+)/m, /\bline (\d+)(?::| failed)/m];

@@ -4,8 +4,8 @@
  * Kuma-owned state. Only if that fails too is the host left in between, and the error says so loudly.
  */
 import { parseSave } from '../iptables/parse-save.js';
+import type { Family } from '../model/family.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import type { ApplyRulesOptions } from './apply-rules.js';
 import type { RulesBackend } from './backend.js';
 import { RulesError } from './errors.js';

@@ -4,8 +4,8 @@
  */
 import type { SavedRuleSet } from '../iptables/model.js';
 import { parseSave } from '../iptables/parse-save.js';
+import type { Family } from '../model/family.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { Family } from '../tproxy/rules/built-rules.js';
 import type { RulesBackend } from './backend.js';
 import { RulesError } from './errors.js';
 import { extractOwned, type OwnedRuleSet, type OwnedStateOptions } from './owned-state.js';

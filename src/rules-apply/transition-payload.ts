@@ -12,16 +12,15 @@
  * Pure.
  */
 import {
-  BUILT_IN_CHAINS,
   type ExpectedRule,
   type ExpectedRuleSet,
   isKumaChain,
-  KUMA_CHAIN_PREFIX,
   type SavedRule,
   type SavedTable,
 } from '../iptables/model.js';
 import { ruleKey } from '../iptables/rule-key.js';
 import { renderRuleText } from '../iptables/words.js';
+import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
 import { RulesError } from './errors.js';
 import type { OwnedHostChain, OwnedRuleSet, OwnedTable } from './owned-state.js';
 

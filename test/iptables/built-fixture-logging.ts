@@ -3,7 +3,9 @@
  * PREROUTING LOG ends up last), DNS per resolv.conf server (one of them a local resolver), wildcard UID
  * exclusions, includePorts, both insertRedirectInsteadOfAppend flags, and the mangle INVALID drop.
  */
-import type { BuiltRule, BuiltRuleSet, Family } from '../../src/tproxy/rules/built-rules.js';
+
+import type { Family } from '../../src/model/family.js';
+import type { BuiltRule, BuiltRuleSet } from '../../src/tproxy/rules/built-rules.js';
 import { add, ins, kumaDpDnsZones, loopback, nat, outboundCore, redirects, UID } from './built-fixtures.js';
 
 export function loggingDnsServersRules(family: Family, logLevel: string): BuiltRuleSet {

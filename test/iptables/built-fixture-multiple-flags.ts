@@ -1,5 +1,7 @@
 /** The `with-multiple-flags` distro-golden scenario of REFERENCE §7.2, transcribed from §2.4-§2.5. */
-import type { BuiltRuleSet, BuiltTable, Family } from '../../src/tproxy/rules/built-rules.js';
+
+import type { Family } from '../../src/model/family.js';
+import type { BuiltRuleSet, BuiltTable } from '../../src/tproxy/rules/built-rules.js';
 import { add, ins, kumaDpDnsZones, nat, outboundCore, type RulesVariant, redirects, UID } from './built-fixtures.js';
 
 /** `with-multiple-flags` scenario of REFERENCE §7.2 (captureAll DNS, vnet, exclusions). */

@@ -2,7 +2,9 @@
  * BuiltRuleSets transcribed by hand from REFERENCE §2.4-§2.6 and §2.10 (the generator is written elsewhere):
  * the shared pieces and the `default` distro-golden scenario.
  */
-import type { BuiltRule, BuiltRuleSet, BuiltTable, Family } from '../../src/tproxy/rules/built-rules.js';
+
+import type { Family } from '../../src/model/family.js';
+import type { BuiltRule, BuiltRuleSet, BuiltTable } from '../../src/tproxy/rules/built-rules.js';
 
 export const CHAINS = [
   'KUMA_MESH_INBOUND',

@@ -9,7 +9,8 @@ import { diffRuleSets } from '../../src/iptables/diff-rules.js';
 import { formatSaveTable } from '../../src/iptables/format-save.js';
 import { isKumaOwned, type SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
-import type { BuiltRuleSet, Family } from '../../src/tproxy/rules/built-rules.js';
+import type { Family } from '../../src/model/family.js';
+import type { BuiltRuleSet } from '../../src/tproxy/rules/built-rules.js';
 import { formatRestore } from '../../src/tproxy/rules/format-restore.js';
 import { describeWithNetns, type Netns } from '../support/netns.js';
 import {

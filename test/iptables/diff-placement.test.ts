@@ -5,8 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/iptables/canonicalize.js';
 import { diffRuleSets } from '../../src/iptables/diff-rules.js';
-import { BUILT_IN_CHAINS, type SavedRuleSet } from '../../src/iptables/model.js';
-import type { BuiltRuleSet, Family } from '../../src/tproxy/rules/built-rules.js';
+import type { SavedRuleSet } from '../../src/iptables/model.js';
+import type { Family } from '../../src/model/family.js';
+import { BUILT_IN_CHAINS } from '../../src/model/ownership.js';
+import type { BuiltRuleSet } from '../../src/tproxy/rules/built-rules.js';
 import { loggingDnsServersRules } from './built-fixture-logging.js';
 import { multipleFlagsRules } from './built-fixture-multiple-flags.js';
 import { defaultRules, defaultRulesWithoutComments } from './built-fixtures.js';

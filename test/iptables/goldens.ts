@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Family } from '../../src/tproxy/rules/built-rules.js';
+import type { Family } from '../../src/model/family.js';
 import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 
 export type GoldenContent = 'save' | 'empty' | 'executable-not-found';

@@ -4,9 +4,9 @@
  * and more foreign rules added after our install (inserted above ours and appended after them).
  */
 import type { ExpectedRuleSet } from '../../src/iptables/model.js';
+import type { Family } from '../../src/model/family.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
-import type { Family } from '../../src/tproxy/rules/built-rules.js';
 import type { HostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
 import { foreignRestore } from '../tproxy-cli/netns-support.js';

@@ -5,9 +5,9 @@
  */
 import type { ExpectedRuleSet, SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
+import type { Family } from '../../src/model/family.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
-import type { Family } from '../../src/tproxy/rules/built-rules.js';
 import { parseKumaVersion } from '../../src/versions.js';
 import { loadDistroGoldens } from '../iptables/goldens.js';
 import { distroFlags } from '../tproxy-cli/golden-inputs.js';

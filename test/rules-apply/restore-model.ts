@@ -5,9 +5,10 @@
  * one by one. It is checked against real iptables by the netns tests, which use the same payloads.
  */
 import type { SavedRule, SavedRuleSet, SavedTable } from '../../src/iptables/model.js';
-import { BUILT_IN_CHAINS, isKumaChain, ruleTarget } from '../../src/iptables/model.js';
+import { isKumaChain, ruleTarget } from '../../src/iptables/model.js';
 import { ruleKey } from '../../src/iptables/rule-key.js';
 import { renderRuleText, splitWords } from '../../src/iptables/words.js';
+import { BUILT_IN_CHAINS } from '../../src/model/ownership.js';
 
 const BUILT_INS: Record<string, string[]> = {
   raw: ['PREROUTING', 'OUTPUT'],

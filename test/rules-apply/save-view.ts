@@ -6,8 +6,7 @@ import { expect } from 'vitest';
 import { diffRuleSets } from '../../src/iptables/diff-rules.js';
 import type { ExpectedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
-import type { BackendMode } from '../../src/rules-apply/backend.js';
-import type { Family } from '../../src/tproxy/rules/built-rules.js';
+import type { BackendMode, Family } from '../../src/model/family.js';
 import type { Netns } from '../support/netns.js';
 
 export const BACKENDS: readonly BackendMode[] = ['nft', 'legacy'];

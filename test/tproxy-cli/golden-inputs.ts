@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import type { Family } from '../../src/tproxy/rules/built-rules.js';
+import type { Family } from '../../src/model/family.js';
 import type { DistroGolden } from '../iptables/goldens.js';
 import { KUMA_GOLDEN_CASES, KUMA_GOLDEN_VERSIONS } from '../support/kuma-golden.js';
 

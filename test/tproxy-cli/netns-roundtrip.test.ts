@@ -6,7 +6,7 @@
  */
 import { expect, it } from 'vitest';
 import { parseSave } from '../../src/iptables/parse-save.js';
-import type { Family } from '../../src/tproxy/rules/built-rules.js';
+import type { Family } from '../../src/model/family.js';
 import { describeWithNetns } from '../support/netns.js';
 import { runCli } from '../support/sample-repo.js';
 import { tempFile } from './golden-inputs.js';

@@ -5,7 +5,7 @@
 import { formatSave } from '../../src/iptables/format-save.js';
 import type { SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
-import type { Family } from '../../src/tproxy/rules/built-rules.js';
+import type { Family } from '../../src/model/family.js';
 import { dockerSave, firewalldSave, kubeProxySave } from '../iptables/foreign-fixtures.js';
 import { foreignIpv6Restore } from '../iptables/foreign-ipv6-fixture.js';
 import type { Netns } from '../support/netns.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { COMMENT_PREFIX } from '../../src/model/ownership.js';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
 import { applyKumactlFlags, parseKumactlInstallArgs } from '../../src/tproxy/kumactl-flags.js';
 import { resolveKumaDpUser } from '../../src/tproxy/resolve-user.js';
 import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
 import type { BuiltRule, BuiltTable } from '../../src/tproxy/rules/built-rules.js';
-import { COMMENT_PREFIX } from '../../src/tproxy/rules/built-rules.js';
 import { DEFAULT_HOST_FACTS } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
 import { type DistroGolden, loadDistroGoldens, withKumaRules } from '../iptables/goldens.js';

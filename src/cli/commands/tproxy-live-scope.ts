@@ -6,8 +6,8 @@
  * unterminated quote), so errors are still reported; `lineOf` maps their line numbers back.
  * Lines are scanned in place: a skipped rule never becomes a string of its own.
  */
-import { BUILT_IN_CHAINS, isKumaChain, KUMA_CHAIN_PREFIX } from '../../iptables/model.js';
-import { COMMENT_PREFIX } from '../../tproxy/rules/built-rules.js';
+import { isKumaChain } from '../../iptables/model.js';
+import { BUILT_IN_CHAINS, COMMENT_PREFIX, KUMA_CHAIN_PREFIX } from '../../model/ownership.js';
 
 const KUMA_TABLES = new Set(['raw', 'nat', 'mangle']);
 const TABLE = /^\s*\*\s*(\S+)\s*$/;

@@ -1,5 +1,5 @@
+import type { Family } from '../../model/family.js';
 import { type ComputedRules, computeRules } from '../../tproxy/compute-rules.js';
-import type { Family } from '../../tproxy/rules/built-rules.js';
 import type { Command } from '../command.js';
 import { INPUT_FLAGS, INPUTS_DETAILS, loadRuleInputs } from './tproxy-inputs.js';
 import { stdinReader } from './tproxy-stdin.js';

@@ -1,6 +1,7 @@
+import type { Family } from '../../model/family.js';
 import type { KumaVersion } from '../../versions.js';
 import { isIpv4Only, type TproxyConfig } from '../config-types.js';
-import type { BuiltRuleSet, BuiltTable, Family } from './built-rules.js';
+import type { BuiltRuleSet, BuiltTable } from './built-rules.js';
 import { declaredChains, type FamilyContext, familyContext } from './family-context.js';
 import { type HostFacts, type ResolvedHostFacts, resolveHostFacts } from './host-facts.js';
 import { addNatOutputRules, addNatPreroutingRules } from './nat-builtin-chains.js';

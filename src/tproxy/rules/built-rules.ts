@@ -1,11 +1,11 @@
+import type { Family, TableName } from '../../model/family.js';
+
 /**
  * The rule set kumactl's builder produces for one family (kumahq/kuma pkg/transparentproxy/iptables/builder/@v2.14.3),
  * before it is printed.
  * This is the hand-off between the generator (which knows Kuma) and the printers/canonicaliser (which know
  * iptables): restore form (builder.go, what `--dry-run` prints) and iptables-save form (iptables-save's spelling).
  */
-export type Family = 'ipv4' | 'ipv6';
-export type TableName = 'raw' | 'nat' | 'mangle';
 
 export interface BuiltRule {
   chain: string;
@@ -35,5 +35,3 @@ export interface BuiltRuleSet {
   /** In file order: raw, nat, mangle; tables without rules are left out. */
   tables: BuiltTable[];
 }
-
-export const COMMENT_PREFIX = 'kuma/mesh/transparent/proxy';

@@ -1,4 +1,4 @@
-import { COMMENT_PREFIX } from './built-rules.js';
+import { COMMENT_PREFIX } from '../../model/ownership.js';
 
 /**
  * kumactl cuts the full comment (prefix included) to this many bytes before quoting (kumahq/kuma

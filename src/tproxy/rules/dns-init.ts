@@ -1,6 +1,6 @@
+import type { Family } from '../../model/family.js';
 import { familyOf, formatIp, isLoopback, parseIp } from '../../net/ip-address.js';
 import type { TproxyConfig } from '../config-types.js';
-import type { Family } from './built-rules.js';
 import type { ResolvedHostFacts } from './host-facts.js';
 
 /** `DNS.Initialize` for one family (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, DNS.Initialize). */

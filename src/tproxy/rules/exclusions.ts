@@ -1,7 +1,7 @@
 import { KumaGitopsError } from '../../errors.js';
+import type { Family } from '../../model/family.js';
 import { familyOf, parseCidr, parseIp } from '../../net/ip-address.js';
 import { parseUidExclusion as parseUidEntry } from '../uid-exclusions.js';
-import type { Family } from './built-rules.js';
 
 /**
  * `excludePortsForUIDs` and `excludePortsForIPs` entries (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3 and

@@ -1,6 +1,6 @@
+import type { Family } from '../../model/family.js';
 import type { KumaVersion } from '../../versions.js';
 import type { TproxyConfig } from '../config-types.js';
-import type { Family } from './built-rules.js';
 import { type DnsPlan, initDns } from './dns-init.js';
 import { type DnsVariantTraits, dnsVariant, dnsVariantTraits } from './dns-variant.js';
 import { directionExclusions, type Exclusion } from './exclusions.js';

@@ -1,14 +1,6 @@
-import type { BuiltRule, BuiltTable, TableName } from './built-rules.js';
-
-/**
- * Built-in chains per table in the fixed order kumactl prints them (kumahq/kuma
- * pkg/transparentproxy/iptables/builder/builder.go@v2.14.3).
- */
-export const BUILTIN_CHAINS: Record<TableName, readonly string[]> = {
-  raw: ['PREROUTING', 'OUTPUT'],
-  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
-  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
-};
+import type { TableName } from '../../model/family.js';
+import { BUILT_IN_CHAIN_ORDER } from '../../model/ownership.js';
+import type { BuiltRule, BuiltTable } from './built-rules.js';
 
 /**
  * Collects one table's rules per chain. `-I` positions count up from 1 per chain, only over inserts, in the
@@ -44,7 +36,7 @@ export class TableBuilder {
 
   /** The table in print order: built-in chains first, then custom chains in declaration order. */
   build(): BuiltTable | undefined {
-    const order = [...BUILTIN_CHAINS[this.name], ...this.customChains];
+    const order = [...BUILT_IN_CHAIN_ORDER[this.name], ...this.customChains];
     const rules = order.flatMap((chain) => this.byChain.get(chain) ?? []);
     if (rules.length === 0) return undefined;
     return { name: this.name, chains: [...this.customChains], rules };

@@ -1,6 +1,6 @@
 import { KumaGitopsError } from '../../errors.js';
+import type { Family } from '../../model/family.js';
 import { familyOf, parseCidr } from '../../net/ip-address.js';
-import type { Family } from './built-rules.js';
 
 export interface VnetNetwork {
   iface: string;
