@@ -1,4 +1,4 @@
-import type { Plan } from '../reconcile/plan-types.js';
+import type { Plan } from '../model/plan.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-host.js';
 import { describe } from '../reconcile/run-steps.js';
 

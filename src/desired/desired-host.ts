@@ -1,4 +1,4 @@
-import type { HostFacts } from '../tproxy/rules/host-facts.js';
+import type { HostFacts } from '../model/host-facts.js';
 import type { KumaVersion } from '../versions.js';
 import { hasPath } from '../yaml/yaml-source.js';
 import type { Layer } from './load-repo.js';

@@ -7,11 +7,11 @@
 
 import type { Family } from '../model/family.js';
 import { BUILT_IN_CHAIN_ORDER } from '../model/ownership.js';
+import type { ExpectedRule, ExpectedRuleSet, SavedChain, SavedTable } from '../model/ruleset.js';
 import type { BuiltRuleSet, BuiltTable } from '../tproxy/rules/built-rules.js';
 import { commentBytes } from '../tproxy/rules/comments.js';
 import { canonicalizeRuleArgs } from './canonicalize-rule.js';
 import { CanonicalizeError } from './errors.js';
-import type { ExpectedRule, ExpectedRuleSet, SavedChain, SavedTable } from './model.js';
 import { renderRuleText } from './words.js';
 
 /**

@@ -5,19 +5,9 @@
  */
 import type { Family } from '../model/family.js';
 import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
+import type { ExpectedRule, ExpectedRuleSet, SavedRule, SavedRuleSet, SavedTable } from '../model/ruleset.js';
 import { alignSequences } from './align-sequences.js';
-import {
-  type ExpectedRule,
-  type ExpectedRuleSet,
-  findTable,
-  hasKumaComment,
-  isKumaChain,
-  rulesOfChain,
-  ruleTarget,
-  type SavedRule,
-  type SavedRuleSet,
-  type SavedTable,
-} from './model.js';
+import { findTable, hasKumaComment, isKumaChain, rulesOfChain, ruleTarget } from './model.js';
 import { ruleKey } from './rule-key.js';
 
 export type RuleDifferenceKind =

@@ -2,7 +2,7 @@
  * Prints a ruleset in normalised iptables-save form, the way Kuma's CleanIptablesSaveOutput leaves it:
  * no `#` lines, no counters, table and chain order as held by the model, one trailing newline.
  */
-import type { SavedRule, SavedRuleSet, SavedTable } from './model.js';
+import type { SavedRule, SavedRuleSet, SavedTable } from '../model/ruleset.js';
 
 export function formatSaveTable(table: SavedTable): string {
   const lines = [`*${table.name}`];

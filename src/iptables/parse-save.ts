@@ -3,8 +3,9 @@
  * and counters (`:CHAIN POLICY [p:b]` and `-c` style `[p:b] -A …`). Foreign tables, chains and rules are kept
  * as they are: ownership is decided later, never while reading.
  */
+
+import type { SavedRule, SavedRuleSet, SavedTable } from '../model/ruleset.js';
 import { SaveParseError } from './errors.js';
-import type { SavedRule, SavedRuleSet, SavedTable } from './model.js';
 import { splitWords, UnterminatedQuoteError } from './words.js';
 
 const TABLE_LINE = /^\*\s*(\S+)\s*$/;

@@ -3,7 +3,7 @@
  * prints it. Old nft (1.8.2) prints `-p 6` and puts the comment last; 1.8.9 prints `-p tcp` and keeps the
  * comment where it was given. Both mean the same rule.
  */
-import type { SavedRule } from './model.js';
+import type { SavedRule } from '../model/ruleset.js';
 import { PROTOCOL_NAMES } from './save-spelling.js';
 
 export function ruleKey(rule: Pick<SavedRule, 'args'>): string {

@@ -1,6 +1,6 @@
 import type { BackendMode, Family } from '../model/family.js';
+import type { ResolvedHostFacts } from '../model/host-facts.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 
 /**
  * One candidate set of iptables executables (nft or legacy, one family), found and checked the way kumactl does

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { KumaDpNeed } from '../reconcile/kuma-dp-needs.js';
+import type { Blocker, KumaDpNeed, PathAccess, Unsafe } from '../model/kuma-dp-access.js';
 import { LiveReadError } from './live-errors.js';
 import type { UserDb } from './users.js';
 
@@ -14,34 +14,6 @@ export interface Identity {
   uid: number;
   /** Primary and supplementary groups. */
   gids: number[];
-}
-
-export interface PathAccess extends KumaDpNeed {
-  state: 'ok' | 'missing' | 'blocked';
-  /** What stops the user, when blocked: the first folder (from the root down) it cannot enter, or the file. */
-  blocker?: Blocker;
-  /**
-   * What someone other than root could change under root's feet, first found: a binary root hands to kuma-dp, or
-   * a folder root writes into, owned or writable by another user; a folder reached through a symbolic link.
-   */
-  unsafe?: Unsafe;
-}
-
-export interface Unsafe {
-  path: string;
-  kind: 'folder' | 'file' | 'link';
-  mode: number;
-  uid: number;
-  /** For a link: where it leads. */
-  target?: string;
-}
-
-export interface Blocker {
-  path: string;
-  kind: 'folder' | 'file' | 'not-a-file';
-  mode: number;
-  uid: number;
-  gid: number;
 }
 
 const READ = 4;

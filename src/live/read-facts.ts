@@ -1,5 +1,5 @@
+import type { ResolvedHostFacts } from '../model/host-facts.js';
 import type { CommandRunner } from '../system/command-runner.js';
-import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 import type { IptablesBackend } from './iptables-backend.js';
 import { readNamespaceFiles } from './namespace-files.js';
 import { type UserDb, usersByName } from './users.js';

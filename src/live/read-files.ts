@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { LiveFile } from '../reconcile/live-state.js';
+import type { LiveFile } from '../model/live-state.js';
 import { LiveReadError } from './live-errors.js';
 
 /**

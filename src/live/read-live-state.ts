@@ -1,5 +1,5 @@
-import type { HostTarget } from '../reconcile/host-target.js';
-import type { LiveState } from '../reconcile/live-state.js';
+import type { HostTarget } from '../model/host-target.js';
+import type { LiveState } from '../model/live-state.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import { detectIptablesBackend, type IptablesBackend } from './iptables-backend.js';
 import { identityOf, readAccess } from './read-access.js';

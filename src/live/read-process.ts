@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { LiveKumaDp } from '../reconcile/live-state.js';
+import type { LiveKumaDp } from '../model/live-state.js';
 import { childrenOf, isLive, type ProcInfo, procUid, readProc } from '../supervisor/proc-table.js';
 import { LiveReadError } from './live-errors.js';
 

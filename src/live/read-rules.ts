@@ -1,7 +1,7 @@
-import type { SavedRuleSet } from '../iptables/model.js';
 import { parseSave } from '../iptables/parse-save.js';
 import type { Family } from '../model/family.js';
-import type { LiveRules } from '../reconcile/live-state.js';
+import type { LiveRules } from '../model/live-state.js';
+import type { SavedRuleSet } from '../model/ruleset.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import type { IptablesBackend } from './iptables-backend.js';
 

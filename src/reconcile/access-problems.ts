@@ -1,4 +1,4 @@
-import type { PathAccess, Unsafe } from '../live/read-access.js';
+import type { PathAccess, Unsafe } from '../model/kuma-dp-access.js';
 
 /**
  * The refusals for what the kuma-dp user cannot reach (read-access.ts), one per path, each naming the path, what

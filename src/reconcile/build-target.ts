@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { DesiredHost } from '../desired/desired-host.js';
 import type { Family } from '../model/family.js';
+import type { ResolvedHostFacts } from '../model/host-facts.js';
+import type { HostTarget } from '../model/host-target.js';
 import { computeHostRules } from '../render/host-rules.js';
 import type { RenderedHost } from '../render/rendered-host.js';
-import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
 import { isIP } from '../validate/kuma-names.js';
-import type { HostTarget } from './host-target.js';
 import { kumaDpNeeds } from './kuma-dp-needs.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Family } from '../model/family.js';
-import type { TargetFile } from './host-target.js';
-import type { LiveFile, LiveState } from './live-state.js';
+import type { TargetFile } from '../model/host-target.js';
+import type { LiveFile, LiveState } from '../model/live-state.js';
 
 /**
  * Everything the executor may do to a host, as one object: the only code that changes the host sits behind it

@@ -1,32 +1,12 @@
 import type { DesiredHost } from '../desired/desired-host.js';
-import type { KumaDpCommand } from '../render/kuma-dp-command.js';
+import type { KumaDpNeed, KumaDpNeedPurpose } from '../model/kuma-dp-access.js';
+import type { KumaDpCommand } from '../model/kuma-dp-command.js';
 
 /**
  * The host paths the kuma-dp user itself must reach when kuma-dp starts: `runuser` drops root before exec, so a
  * binary or file under a folder that user cannot enter (e.g. /root, 0700 on Debian) only shows up as a kuma-dp that
  * dies at start. Pure: the live side (read-access.ts) says whether each is reachable, preconditions.ts refuses.
  */
-export type KumaDpNeedPurpose =
-  | 'kuma-dp binary'
-  | 'Envoy binary'
-  | 'CoreDNS binary'
-  | 'Dataplane file'
-  | 'tproxy config file'
-  | 'dataplane token file'
-  | 'control plane CA file';
-
-export interface KumaDpNeed {
-  purpose: KumaDpNeedPurpose;
-  path: string;
-  access: 'read' | 'execute';
-  /**
-   * `required`: kuma-dp fails without it. `optional`: when the path does not exist kuma-dp looks elsewhere, so only
-   * an existing path it cannot use is a problem. `written`: kuma-gitops writes it (root:root 0644), so only the
-   * folders above it count.
-   */
-  presence: 'required' | 'optional' | 'written';
-}
-
 /**
  * `written` are the paths kuma-gitops writes (the target's files). kuma-dp's env vars override its flags
  * (kuma-dp `app/kuma-dp/cmd/run.go`, config.Load after flag parsing), so an env var moves the path it reads.

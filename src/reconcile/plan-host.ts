@@ -1,10 +1,11 @@
 import { diffRuleSets } from '../iptables/diff-rules.js';
-import { isKumaChain, isKumaOwned, type SavedRuleSet } from '../iptables/model.js';
+import { isKumaChain, isKumaOwned } from '../iptables/model.js';
 import { FAMILIES, type Family } from '../model/family.js';
+import type { HostTarget, TargetFile } from '../model/host-target.js';
+import type { LiveState } from '../model/live-state.js';
+import type { Plan, Step } from '../model/plan.js';
+import type { SavedRuleSet } from '../model/ruleset.js';
 import { sameArgv } from '../supervisor/proc-table.js';
-import type { HostTarget, TargetFile } from './host-target.js';
-import type { LiveState } from './live-state.js';
-import type { Plan, Step } from './plan-types.js';
 
 /**
  * The steps that bring the host from `live` to `target`, in the guide's order, each with its reason; no steps when

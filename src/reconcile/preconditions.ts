@@ -1,9 +1,9 @@
 import { KumaGitopsError } from '../errors.js';
+import type { HostTarget } from '../model/host-target.js';
+import type { LiveState } from '../model/live-state.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
 import { foreignReferences } from '../rules-apply/transition-payload.js';
 import { accessProblems } from './access-problems.js';
-import type { HostTarget } from './host-target.js';
-import type { LiveState } from './live-state.js';
 
 /**
  * Refusals checked before anything changes: the host must be able to take the target at all. Each message names

@@ -6,13 +6,13 @@ import { dirRepoReader } from '../io/dir-reader.js';
 import { detectIptablesBackend } from '../live/iptables-backend.js';
 import { composeHostFacts, readNetworkFacts } from '../live/read-facts.js';
 import { readUserDb } from '../live/users.js';
+import type { HostTarget } from '../model/host-target.js';
 import { renderRepo } from '../render/render-repo.js';
 import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
 import { createCommandRunner } from '../system/execa-runner.js';
 import type { HostPolicy } from '../validate/host-policy.js';
 import { buildHostTarget } from './build-target.js';
 import type { HostPorts } from './host-ports.js';
-import type { HostTarget } from './host-target.js';
 import { realHostPorts } from './real-host-ports.js';
 import { checkXtablesLock } from './xtables-lock.js';
 

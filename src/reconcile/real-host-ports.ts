@@ -6,6 +6,7 @@ import type { NetworkFacts } from '../live/read-facts.js';
 import { type ReadLiveStateOptions, readLive } from '../live/read-live-state.js';
 import { readUserDb, type UserDb } from '../live/users.js';
 import type { Family } from '../model/family.js';
+import type { HostTarget } from '../model/host-target.js';
 import { applyRules, removeOwned, restoreOwned } from '../rules-apply/apply-rules.js';
 import { type RulesBackend, rulesBackend } from '../rules-apply/backend.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
@@ -17,7 +18,6 @@ import type { Supervisor } from '../supervisor/supervisor.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import { writeFileSafely } from '../system/safe-write.js';
 import type { HostPorts } from './host-ports.js';
-import type { HostTarget } from './host-target.js';
 
 /** The real host: the only place where the reconciler's decisions become commands, files and signals. */
 export function realHostPorts(o: {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import type { HostTarget } from '../model/host-target.js';
+import type { Plan } from '../model/plan.js';
 import { acquireHostLock } from './host-lock.js';
 import type { HostPorts } from './host-ports.js';
-import type { HostTarget } from './host-target.js';
 import { planHost } from './plan-host.js';
-import type { Plan } from './plan-types.js';
 import { refuseUnlessPossible } from './preconditions.js';
 import { recoverInterrupted, rollBack } from './roll-back.js';
 import { runSteps } from './run-steps.js';

@@ -1,9 +1,9 @@
 import { KumaGitopsError } from '../errors.js';
+import type { HostTarget } from '../model/host-target.js';
+import type { LiveState } from '../model/live-state.js';
+import { isMutating, type Plan, type Step } from '../model/plan.js';
 import type { HostPorts } from './host-ports.js';
-import type { HostTarget } from './host-target.js';
-import type { LiveState } from './live-state.js';
 import { planHost } from './plan-host.js';
-import { isMutating, type Plan, type Step } from './plan-types.js';
 import { type Journal, journalPath, writeJson } from './state-files.js';
 
 interface StepContext {

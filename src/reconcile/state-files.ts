@@ -2,8 +2,8 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
 import type { Family } from '../model/family.js';
+import type { LiveFile } from '../model/live-state.js';
 import { writeFileSafely } from '../system/safe-write.js';
-import type { LiveFile } from './live-state.js';
 
 /**
  * The reconciler's own files in the state directory (default /var/lib/kuma-gitops), one folder per host:

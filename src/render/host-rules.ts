@@ -2,11 +2,12 @@ import type { DesiredHost } from '../desired/desired-host.js';
 import { locateSetting } from '../desired/desired-host.js';
 import { KumaGitopsError } from '../errors.js';
 import type { Issue } from '../issues.js';
+import type { HostFacts, ResolvedHostFacts } from '../model/host-facts.js';
 import { type ComputedRules, computeRules } from '../tproxy/compute-rules.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
 import { resolveKumaDpUser } from '../tproxy/resolve-user.js';
 import type { BuiltRuleSet } from '../tproxy/rules/built-rules.js';
-import { type HostFacts, type ResolvedHostFacts, resolveHostFacts } from '../tproxy/rules/host-facts.js';
+import { resolveHostFacts } from '../tproxy/rules/host-facts.js';
 import { formatKumaVersion, type KumaVersion } from '../versions.js';
 
 /** The iptables rules `kumactl install transparent-proxy` would install on this host, given its facts. */

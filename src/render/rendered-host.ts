@@ -1,7 +1,7 @@
 import type { Issue } from '../issues.js';
+import type { KumaDpCommand } from '../model/kuma-dp-command.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
 import type { HostRules } from './host-rules.js';
-import type { KumaDpCommand } from './kuma-dp-command.js';
 
 /**
  * Everything one host must run, fully rendered: the files to write, the kuma-dp process, and the Dataplane that

@@ -6,9 +6,10 @@
  * Only Kuma-owned objects are ever named, so foreign rules keep their order and their counters (legacy iptables
  * still zeroes the built-in chains' policy counters of every table it commits; any iptables-legacy change does).
  */
-import type { ExpectedRuleSet } from '../iptables/model.js';
+
 import type { Family } from '../model/family.js';
 import { FAMILIES } from '../model/family.js';
+import type { ExpectedRuleSet } from '../model/ruleset.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import type { RulesBackend } from './backend.js';
 import { RulesError } from './errors.js';

@@ -7,19 +7,10 @@
  * another tool's chain only a rule with the kuma comment is ours (kumactl never writes there): a comment-less jump
  * into our chains there belongs to that tool, and is recorded so that nobody removes a chain it still uses.
  */
-import {
-  type ExpectedRule,
-  type ExpectedRuleSet,
-  hasKumaComment,
-  isKumaChain,
-  ruleComment,
-  ruleTarget,
-  type SavedRule,
-  type SavedRuleSet,
-  type SavedTable,
-} from '../iptables/model.js';
+import { hasKumaComment, isKumaChain, ruleComment, ruleTarget } from '../iptables/model.js';
 import { ruleKey } from '../iptables/rule-key.js';
 import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
+import type { ExpectedRule, ExpectedRuleSet, SavedRule, SavedRuleSet, SavedTable } from '../model/ruleset.js';
 
 export interface OwnedChain {
   name: string;

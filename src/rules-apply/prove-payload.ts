@@ -5,9 +5,9 @@
  * it only parses, so a jump to a missing chain passes it and fails for real (toolchain notes).
  */
 import { diffRuleSets } from '../iptables/diff-rules.js';
-import type { ExpectedRuleSet, SavedRuleSet } from '../iptables/model.js';
 import { parseSave } from '../iptables/parse-save.js';
 import type { Family } from '../model/family.js';
+import type { ExpectedRuleSet, SavedRuleSet } from '../model/ruleset.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import type { RulesBackend } from './backend.js';
 import { payloadRejected } from './errors.js';

@@ -5,16 +5,10 @@
  * above foreign ones and that foreign rules stay where they were. Foreign chains our rules jump to (DOCKER_OUTPUT)
  * are declared empty. Pure.
  */
-import {
-  type ExpectedRuleSet,
-  isKumaChain,
-  ruleComment,
-  ruleTarget,
-  type SavedRule,
-  type SavedRuleSet,
-} from '../iptables/model.js';
+import { isKumaChain, ruleComment, ruleTarget } from '../iptables/model.js';
 import { renderRuleText } from '../iptables/words.js';
 import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
+import type { ExpectedRuleSet, SavedRule, SavedRuleSet } from '../model/ruleset.js';
 import type { OwnedHostChain, OwnedRuleSet } from './owned-state.js';
 
 export const PLACEHOLDER_COMMENT = 'kuma-gitops/prove/foreign-rule-placeholder';

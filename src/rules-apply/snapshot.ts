@@ -2,9 +2,10 @@
  * The state of one family before we change it: the full `*-save` text (foreign rules included, for the journal
  * and for people) and the Kuma-owned part of it, which is what rollback and crash recovery put back.
  */
-import type { SavedRuleSet } from '../iptables/model.js';
+
 import { parseSave } from '../iptables/parse-save.js';
 import type { Family } from '../model/family.js';
+import type { SavedRuleSet } from '../model/ruleset.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import type { RulesBackend } from './backend.js';
 import { RulesError } from './errors.js';

@@ -11,16 +11,11 @@
  * Each table is its own transaction in iptables-restore, so only tables that change appear; no change is ''.
  * Pure.
  */
-import {
-  type ExpectedRule,
-  type ExpectedRuleSet,
-  isKumaChain,
-  type SavedRule,
-  type SavedTable,
-} from '../iptables/model.js';
+import { isKumaChain } from '../iptables/model.js';
 import { ruleKey } from '../iptables/rule-key.js';
 import { renderRuleText } from '../iptables/words.js';
 import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
+import type { ExpectedRule, ExpectedRuleSet, SavedRule, SavedTable } from '../model/ruleset.js';
 import { RulesError } from './errors.js';
 import type { OwnedHostChain, OwnedRuleSet, OwnedTable } from './owned-state.js';
 

@@ -5,14 +5,14 @@
  */
 import { type ChainOrdering, canonicalize } from '../iptables/canonicalize.js';
 import { formatSave } from '../iptables/format-save.js';
-import type { ExpectedRuleSet } from '../iptables/model.js';
 import type { Family } from '../model/family.js';
+import type { HostFacts } from '../model/host-facts.js';
+import type { ExpectedRuleSet } from '../model/ruleset.js';
 import type { KumaVersion } from '../versions.js';
 import type { TproxyConfig } from './config-types.js';
 import { buildRuleSets } from './rules/build-rule-sets.js';
 import type { BuiltRuleSet } from './rules/built-rules.js';
 import { formatDryRun, formatRestore } from './rules/format-restore.js';
-import type { HostFacts } from './rules/host-facts.js';
 
 export interface ComputedRules {
   /**

@@ -1,5 +1,5 @@
 import type { DesiredHost } from '../desired/desired-host.js';
-import type { KumaDpCommand } from '../render/kuma-dp-command.js';
+import type { KumaDpCommand } from '../model/kuma-dp-command.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
 import type { ParsedDataplane } from './dataplane.js';
 

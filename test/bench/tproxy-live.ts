@@ -4,8 +4,8 @@
  * rules in nat, filter, raw and mangle, foreign rules after our jumps in the built-in chains.
  */
 import { writeFileSync } from 'node:fs';
-import type { SavedRule, SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
+import type { SavedRule, SavedRuleSet } from '../../src/model/ruleset.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { defaultTproxyConfig } from '../../src/tproxy/config-types.js';
 import { applyKumactlFlags, parseKumactlInstallArgs } from '../../src/tproxy/kumactl-flags.js';

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/iptables/canonicalize.js';
 import { diffRuleSets } from '../../src/iptables/diff-rules.js';
-import type { SavedRuleSet } from '../../src/iptables/model.js';
 import type { Family } from '../../src/model/family.js';
 import { BUILT_IN_CHAINS } from '../../src/model/ownership.js';
+import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import type { BuiltRuleSet } from '../../src/tproxy/rules/built-rules.js';
 import { loggingDnsServersRules } from './built-fixture-logging.js';
 import { multipleFlagsRules } from './built-fixture-multiple-flags.js';

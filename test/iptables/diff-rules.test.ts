@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffRuleSets } from '../../src/iptables/diff-rules.js';
-import { asExpected, type SavedRuleSet } from '../../src/iptables/model.js';
+import { asExpected } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
+import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import { dockerSave, kubeProxySave } from './foreign-fixtures.js';
 import { loadDistroGoldens, withKumaRules } from './goldens.js';
 import {

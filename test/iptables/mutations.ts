@@ -2,10 +2,11 @@
  * Programmatic edits of a saved ruleset, for drift tests over every golden: each returns a new ruleset and
  * leaves the input alone.
  */
-import { isKumaChain, isKumaOwned, ruleTarget, type SavedRule, type SavedRuleSet } from '../../src/iptables/model.js';
+import { isKumaChain, isKumaOwned, ruleTarget } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import { ruleKey } from '../../src/iptables/rule-key.js';
 import { renderRuleText } from '../../src/iptables/words.js';
+import type { SavedRule, SavedRuleSet } from '../../src/model/ruleset.js';
 import { dockerSave } from './foreign-fixtures.js';
 
 export interface RuleRef {

@@ -5,9 +5,9 @@
 import { chmod, chown, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { identityOf, type PathAccess, permits, readAccess } from '../../src/live/read-access.js';
+import { identityOf, permits, readAccess } from '../../src/live/read-access.js';
 import { createUserDb } from '../../src/live/users.js';
-import type { KumaDpNeed } from '../../src/reconcile/kuma-dp-needs.js';
+import type { KumaDpNeed, PathAccess } from '../../src/model/kuma-dp-access.js';
 import { removeTempDirs, tempDir } from './live-support.js';
 
 afterAll(removeTempDirs);

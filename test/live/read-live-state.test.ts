@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { findTable } from '../../src/iptables/model.js';
 import { IptablesNoneError } from '../../src/live/live-errors.js';
 import { readLive } from '../../src/live/read-live-state.js';
-import type { HostTarget } from '../../src/reconcile/host-target.js';
+import type { HostTarget } from '../../src/model/host-target.js';
 import { CommandNotFoundError } from '../../src/system/command-errors.js';
 import type { CommandRunner } from '../../src/system/command-runner.js';
 import { createCommandRunner } from '../../src/system/execa-runner.js';

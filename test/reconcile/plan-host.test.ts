@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatSave } from '../../src/iptables/format-save.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
-import type { HostTarget } from '../../src/reconcile/host-target.js';
-import type { LiveState } from '../../src/reconcile/live-state.js';
+import type { HostTarget } from '../../src/model/host-target.js';
+import type { LiveState } from '../../src/model/live-state.js';
 import { planHost } from '../../src/reconcile/plan-host.js';
 import { checkPreconditions } from '../../src/reconcile/preconditions.js';
 import { liveInSync, sampleTarget } from '../support/targets.js';

@@ -5,9 +5,9 @@
  */
 import { expect, it } from 'vitest';
 import type { KumaGitopsError } from '../../src/errors.js';
-import type { ExpectedRule, ExpectedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import { renderRuleText } from '../../src/iptables/words.js';
+import type { ExpectedRule, ExpectedRuleSet } from '../../src/model/ruleset.js';
 import { applyRules } from '../../src/rules-apply/apply-rules.js';
 import { rulesBackend } from '../../src/rules-apply/backend.js';
 import { extractOwned } from '../../src/rules-apply/owned-state.js';

@@ -3,11 +3,12 @@
  * rules of other tools: Docker's filter and nat, firewalld's raw, kube-proxy's mangle (IPv4), the IPv6 equivalent,
  * and more foreign rules added after our install (inserted above ours and appended after them).
  */
-import type { ExpectedRuleSet } from '../../src/iptables/model.js';
+
 import type { Family } from '../../src/model/family.js';
+import type { HostFacts } from '../../src/model/host-facts.js';
+import type { ExpectedRuleSet } from '../../src/model/ruleset.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
-import type { HostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
 import { foreignRestore } from '../tproxy-cli/netns-support.js';
 

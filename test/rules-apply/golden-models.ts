@@ -3,9 +3,10 @@
  * after kumactl's install, and the model of the same case (kumactl flags of cases.json through our generator) is
  * the target we would apply.
  */
-import type { ExpectedRuleSet, SavedRuleSet } from '../../src/iptables/model.js';
+
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { Family } from '../../src/model/family.js';
+import type { ExpectedRuleSet, SavedRuleSet } from '../../src/model/ruleset.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
 import { parseKumaVersion } from '../../src/versions.js';

@@ -4,11 +4,12 @@
  * unreferenced only), COMMIT. Jumps into KUMA_MESH_* chains must exist at COMMIT, as on nft. Table sections apply
  * one by one. It is checked against real iptables by the netns tests, which use the same payloads.
  */
-import type { SavedRule, SavedRuleSet, SavedTable } from '../../src/iptables/model.js';
+
 import { isKumaChain, ruleTarget } from '../../src/iptables/model.js';
 import { ruleKey } from '../../src/iptables/rule-key.js';
 import { renderRuleText, splitWords } from '../../src/iptables/words.js';
 import { BUILT_IN_CHAINS } from '../../src/model/ownership.js';
+import type { SavedRule, SavedRuleSet, SavedTable } from '../../src/model/ruleset.js';
 
 const BUILT_INS: Record<string, string[]> = {
   raw: ['PREROUTING', 'OUTPUT'],

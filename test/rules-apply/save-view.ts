@@ -4,9 +4,9 @@
  */
 import { expect } from 'vitest';
 import { diffRuleSets } from '../../src/iptables/diff-rules.js';
-import type { ExpectedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { BackendMode, Family } from '../../src/model/family.js';
+import type { ExpectedRuleSet } from '../../src/model/ruleset.js';
 import type { Netns } from '../support/netns.js';
 
 export const BACKENDS: readonly BackendMode[] = ['nft', 'legacy'];

@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { diffRuleSets } from '../../src/iptables/diff-rules.js';
 import { formatSave } from '../../src/iptables/format-save.js';
-import type { ExpectedRuleSet, SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { Family } from '../../src/model/family.js';
+import type { ExpectedRuleSet, SavedRuleSet } from '../../src/model/ruleset.js';
 import type { RulesError } from '../../src/rules-apply/errors.js';
 import { EMPTY_OWNED, extractOwned } from '../../src/rules-apply/owned-state.js';
 import { buildTransition, EMPTY_TARGET, foreignReferences } from '../../src/rules-apply/transition-payload.js';

@@ -1,10 +1,10 @@
 import { composeHost } from '../../src/desired/compose-host.js';
 import { loadRepo } from '../../src/desired/load-repo.js';
 import { dirRepoReader } from '../../src/io/dir-reader.js';
-import type { SavedRuleSet } from '../../src/iptables/model.js';
+import type { HostTarget } from '../../src/model/host-target.js';
+import type { LiveState } from '../../src/model/live-state.js';
+import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import { buildHostTarget } from '../../src/reconcile/build-target.js';
-import type { HostTarget } from '../../src/reconcile/host-target.js';
-import type { LiveState } from '../../src/reconcile/live-state.js';
 import { renderRepo } from '../../src/render/render-repo.js';
 import { resolveHostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { SAMPLE_REPO } from './sample-repo.js';

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatSave } from '../../src/iptables/format-save.js';
-import type { SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
+import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import { type DistroGolden, loadDistroGoldens, withKumaRules } from '../iptables/goldens.js';
 import {
   isJumpIntoKuma,

@@ -3,9 +3,9 @@
  * the backend's `*-save`, and tell our rules from everyone else's.
  */
 import { formatSave } from '../../src/iptables/format-save.js';
-import type { SavedRuleSet } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { Family } from '../../src/model/family.js';
+import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import { dockerSave, firewalldSave, kubeProxySave } from '../iptables/foreign-fixtures.js';
 import { foreignIpv6Restore } from '../iptables/foreign-ipv6-fixture.js';
 import type { Netns } from '../support/netns.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { HostFacts } from '../../src/model/host-facts.js';
 import type { TproxyConfig } from '../../src/tproxy/config-types.js';
-import type { HostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { build, lines, tableNames } from './rules-helpers.js';
 
 describe('DNS', () => {

@@ -1,9 +1,9 @@
 import type { TableName } from '../../src/model/family.js';
+import type { HostFacts } from '../../src/model/host-facts.js';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
 import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
 import type { BuiltRuleSet } from '../../src/tproxy/rules/built-rules.js';
 import { formatRule } from '../../src/tproxy/rules/format-restore.js';
-import type { HostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
 
 /** Comments off unless a test is about them, so expected lines stay readable. */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { HostFacts } from '../../src/model/host-facts.js';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
 import { buildRuleSets } from '../../src/tproxy/rules/build-rule-sets.js';
 import { formatDryRun } from '../../src/tproxy/rules/format-restore.js';
-import type { HostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
 
 /** Random *valid* inputs: everything kumactl would accept. */

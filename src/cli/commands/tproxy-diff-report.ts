@@ -1,6 +1,6 @@
 import type { RuleDifference } from '../../iptables/diff-rules.js';
-import type { ExpectedRuleSet } from '../../iptables/model.js';
 import type { Family } from '../../model/family.js';
+import type { ExpectedRuleSet } from '../../model/ruleset.js';
 
 export interface DriftReport {
   /** The live file as given, `stdin` for `-`. */

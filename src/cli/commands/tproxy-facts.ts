@@ -6,8 +6,9 @@
  */
 
 import { KumaGitopsError } from '../../errors.js';
+import type { ResolvedHostFacts } from '../../model/host-facts.js';
 import { closest } from '../../suggest.js';
-import { type ResolvedHostFacts, resolveHostFacts } from '../../tproxy/rules/host-facts.js';
+import { resolveHostFacts } from '../../tproxy/rules/host-facts.js';
 import { hostFactsSchema } from '../../tproxy/rules/host-facts-schema.js';
 import { parseYamlSource, type YamlSource } from '../../yaml/yaml-source.js';
 

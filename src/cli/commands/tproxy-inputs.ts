@@ -6,10 +6,11 @@
 
 import { KumaGitopsError } from '../../errors.js';
 import { CONFIG_MAX_BYTES, readInputFile } from '../../io/input-file.js';
+import type { ResolvedHostFacts } from '../../model/host-facts.js';
 import type { TproxyConfig } from '../../tproxy/config-types.js';
 import { formatKumactlStderr, loadKumactlConfig } from '../../tproxy/kumactl-config.js';
 import { TPROXY_ENV_PREFIX } from '../../tproxy/kumactl-env.js';
-import { DEFAULT_HOST_FACTS, type ResolvedHostFacts } from '../../tproxy/rules/host-facts.js';
+import { DEFAULT_HOST_FACTS } from '../../tproxy/rules/host-facts.js';
 import { atLeast, DEFAULT_KUMA_VERSION, isSupported, type KumaVersion, parseKumaVersion } from '../../versions.js';
 import type { FlagSpec, ParsedArgs } from '../args.js';
 import type { CommandIo } from '../command.js';

@@ -1,9 +1,10 @@
 import type { Family } from '../../model/family.js';
+import type { HostFacts, ResolvedHostFacts } from '../../model/host-facts.js';
 import type { KumaVersion } from '../../versions.js';
 import { isIpv4Only, type TproxyConfig } from '../config-types.js';
 import type { BuiltRuleSet, BuiltTable } from './built-rules.js';
 import { declaredChains, type FamilyContext, familyContext } from './family-context.js';
-import { type HostFacts, type ResolvedHostFacts, resolveHostFacts } from './host-facts.js';
+import { resolveHostFacts } from './host-facts.js';
 import { addNatOutputRules, addNatPreroutingRules } from './nat-builtin-chains.js';
 import { addMeshInboundRules, addMeshOutboundRules, addMeshRedirectRules } from './nat-mesh-chains.js';
 import { assertPayloadWords } from './payload-words.js';

@@ -1,7 +1,7 @@
 import type { Family } from '../../model/family.js';
+import type { ResolvedHostFacts } from '../../model/host-facts.js';
 import { familyOf, formatIp, isLoopback, parseIp } from '../../net/ip-address.js';
 import type { TproxyConfig } from '../config-types.js';
-import type { ResolvedHostFacts } from './host-facts.js';
 
 /** `DNS.Initialize` for one family (kumahq/kuma pkg/transparentproxy/config/config.go@v2.14.3, DNS.Initialize). */
 export interface DnsPlan {

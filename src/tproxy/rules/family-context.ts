@@ -1,10 +1,10 @@
 import type { Family } from '../../model/family.js';
+import type { ResolvedHostFacts } from '../../model/host-facts.js';
 import type { KumaVersion } from '../../versions.js';
 import type { TproxyConfig } from '../config-types.js';
 import { type DnsPlan, initDns } from './dns-init.js';
 import { type DnsVariantTraits, dnsVariant, dnsVariantTraits } from './dns-variant.js';
 import { directionExclusions, type Exclusion } from './exclusions.js';
-import type { ResolvedHostFacts } from './host-facts.js';
 import { type VnetNetwork, vnetNetworks } from './vnet.js';
 
 export interface MeshChains {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { HostFacts } from './host-facts.js';
+import type { HostFacts } from '../../model/host-facts.js';
 
 /**
  * The facts contract as a zod schema, for files users write (`--facts`, `hostFacts:`). Kept apart from the generator

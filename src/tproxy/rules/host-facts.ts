@@ -3,29 +3,7 @@
  * Config.Initialize, setup.go, dryRun, config_executables.go). The generator
  * takes these as data so it stays pure; src/io probes them. Every field is optional; see DEFAULT_HOST_FACTS.
  */
-/** What the facts file / `hostFacts:` may say; every field optional (the zod schema is in host-facts-schema.ts). */
-export interface HostFacts {
-  loopbackInterface?: string;
-  users?: Record<string, number>;
-  dnsServers?: string[];
-  ipv6?: boolean;
-  executables?: boolean;
-  modules?: Partial<ResolvedHostFacts['modules']>;
-  tables?: Partial<ResolvedHostFacts['tables']>;
-  dockerOutputChain?: boolean;
-}
-
-export interface ResolvedHostFacts {
-  loopbackInterface: string;
-  users: Record<string, number>;
-  dnsServers: string[];
-  ipv6: boolean;
-  executables: boolean;
-  modules: { comment: boolean; conntrack: boolean; udp: boolean; owner: boolean; tcp: boolean; multiport: boolean };
-  tables: { nat: boolean; raw: boolean; mangle: boolean };
-  dockerOutputChain: boolean;
-}
-
+import type { HostFacts, ResolvedHostFacts } from '../../model/host-facts.js';
 /** A typical root install on a host with every module; not what a non-root dry-run sees. */
 export const DEFAULT_HOST_FACTS: Readonly<ResolvedHostFacts> = Object.freeze({
   loopbackInterface: 'lo',

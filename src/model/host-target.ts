@@ -1,6 +1,6 @@
-import type { ExpectedRuleSet } from '../iptables/model.js';
-import type { Family } from '../model/family.js';
-import type { KumaDpNeed } from './kuma-dp-needs.js';
+import type { Family } from './family.js';
+import type { KumaDpNeed } from './kuma-dp-access.js';
+import type { ExpectedRuleSet } from './ruleset.js';
 
 /**
  * Desired state of one host made concrete for the machine it runs on: rendered from the repo, with the rules computed

@@ -1,7 +1,7 @@
-import type { SavedRuleSet } from '../iptables/model.js';
-import type { PathAccess } from '../live/read-access.js';
-import type { Family } from '../model/family.js';
-import type { ResolvedHostFacts } from '../tproxy/rules/host-facts.js';
+import type { Family } from './family.js';
+import type { ResolvedHostFacts } from './host-facts.js';
+import type { PathAccess } from './kuma-dp-access.js';
+import type { SavedRuleSet } from './ruleset.js';
 
 /** What is on the host right now, read through the CommandRunner and /proc; never changed by reading it. */
 export interface LiveState {

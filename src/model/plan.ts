@@ -1,4 +1,4 @@
-import type { Family } from '../model/family.js';
+import type { Family } from './family.js';
 import type { TargetFile } from './host-target.js';
 
 /**
