@@ -21,3 +21,8 @@ export interface KumaDpEffective {
   envoyDnsPort: number;
   readinessPort: number;
 }
+
+/** The same command: what the supervisor started, what /proc shows, what the plan wants, compared word by word. */
+export function sameArgv(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((arg, i) => arg === b[i]);
+}

@@ -2,10 +2,10 @@ import { diffRuleSets } from '../iptables/diff-rules.js';
 import { isKumaChain, isKumaOwned } from '../iptables/model.js';
 import { FAMILIES, type Family } from '../model/family.js';
 import type { HostTarget, TargetFile } from '../model/host-target.js';
+import { sameArgv } from '../model/kuma-dp-command.js';
 import type { LiveState } from '../model/live-state.js';
 import type { Plan, Step } from '../model/plan.js';
 import type { SavedRuleSet } from '../model/ruleset.js';
-import { sameArgv } from '../supervisor/proc-table.js';
 
 /**
  * The steps that bring the host from `live` to `target`, in the guide's order, each with its reason; no steps when

@@ -80,10 +80,6 @@ export async function stdoutTarget(pid: number): Promise<string | undefined> {
   return readlink(`/proc/${pid}/fd/1`).catch(() => undefined);
 }
 
-export function sameArgv(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((arg, i) => arg === b[i]);
-}
-
 function isGone(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   // ESRCH: the process exited between readdir and read.

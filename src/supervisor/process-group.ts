@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
-import { groupMembers, isLive, liveProcesses, type ProcInfo, readProc, sameArgv, stdoutTarget } from './proc-table.js';
+import { sameArgv } from '../model/kuma-dp-command.js';
+import { groupMembers, isLive, liveProcesses, type ProcInfo, readProc, stdoutTarget } from './proc-table.js';
 
 /**
  * Finding and ending the detached kuma-dp: its session leader (the pid the supervisor records) and the process group

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { KumaGitopsError } from '../errors.js';
+import { sameArgv } from '../model/kuma-dp-command.js';
 import { rootExecutable } from '../system/fixed-path.js';
 import { shellQuote } from '../system/shell-quote.js';
 import { DEFAULT_DRAIN_MS, STOP_MARGIN_MS } from './drain-time.js';
@@ -13,7 +14,7 @@ import {
   writeStarted,
   writeStartIntent,
 } from './pid-record.js';
-import { childrenOf, readProc, sameArgv } from './proc-table.js';
+import { childrenOf, readProc } from './proc-table.js';
 import { findOrphanLeader, findRecorded, orphanedGroup, terminateGroup } from './process-group.js';
 import { BASE_ENV, refuseUnsafeEnv, type StopOptions, type SupervisedProcess, type Supervisor } from './supervisor.js';
 
