@@ -1,4 +1,4 @@
-import { diffRuleSets } from '../iptables/diff-rules.js';
+import { diffRuleSets } from '../iptables/drift.js';
 import { isKumaChain, isKumaOwned } from '../iptables/model.js';
 import { FAMILIES, type Family } from '../model/family.js';
 import type { HostTarget, TargetFile } from '../model/host-target.js';

@@ -5,7 +5,7 @@ import { acquireHostLock } from './host-lock.js';
 import type { HostPorts } from './host-ports.js';
 import { planHost } from './plan-host.js';
 import { refuseUnlessPossible } from './preconditions.js';
-import { recoverInterrupted, rollBack } from './roll-back.js';
+import { recoverInterrupted, rollBack } from './roll-back-host.js';
 import { runSteps } from './run-steps.js';
 import {
   type HostStatus,

@@ -15,8 +15,8 @@ import type { RulesBackend } from './backend.js';
 import { RulesError } from './errors.js';
 import { extractOwned, type OwnedRuleSet, ownedAsExpected, sameOwnedRules } from './owned-state.js';
 import { type ProveOptions, provePayload } from './prove-payload.js';
+import { failedAndPutBack, putBack } from './put-back-rules.js';
 import { runRestore } from './restore-command.js';
-import { failedAndPutBack, putBack } from './roll-back.js';
 import { type FamilySnapshot, type RulesSnapshot, takeSnapshot } from './snapshot.js';
 import { buildTransition, EMPTY_TARGET } from './transition-payload.js';
 

@@ -1,6 +1,6 @@
 /**
  * The Kuma-owned part of a live ruleset, per table: our chains with their rules, and our rules in other chains with
- * where they sit among the foreign rules. Ownership follows the drift check (diff-rules.ts) and kumahq/kuma
+ * where they sit among the foreign rules. Ownership follows the drift check (iptables/drift.ts) and kumahq/kuma
  * pkg/transparentproxy/iptables/setup.go@v2.14.3, cleanupIPvX:
  * everything in a KUMA_MESH_* chain; in a built-in chain a rule with the kuma comment or a jump into one of our
  * chains (kumactl's comment-less installs), or a comment-less rule that the caller recognises as one of ours. In

@@ -4,7 +4,7 @@
  * `*-save` and require it to equal `to` as the drift check sees it. `iptables-restore --test` is not enough: on nft
  * it only parses, so a jump to a missing chain passes it and fails for real (toolchain notes).
  */
-import { diffRuleSets } from '../iptables/diff-rules.js';
+import { diffRuleSets } from '../iptables/drift.js';
 import { parseSave } from '../iptables/parse-save.js';
 import type { Family } from '../model/family.js';
 import type { ExpectedRuleSet, SavedRuleSet } from '../model/ruleset.js';

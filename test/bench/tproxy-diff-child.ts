@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { scopeLiveSave } from '../../src/cli/commands/tproxy-live-scope.js';
-import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { diffRuleSets } from '../../src/iptables/drift.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';

@@ -5,7 +5,7 @@
  */
 import { expect, it } from 'vitest';
 import { canonicalize } from '../../src/iptables/canonicalize.js';
-import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { diffRuleSets } from '../../src/iptables/drift.js';
 import { formatSaveTable } from '../../src/iptables/format-save.js';
 import { isKumaOwned } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/iptables/canonicalize.js';
-import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { diffRuleSets } from '../../src/iptables/drift.js';
 import type { Family } from '../../src/model/family.js';
 import { BUILT_IN_CHAINS } from '../../src/model/ownership.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';

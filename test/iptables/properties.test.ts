@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { diffRuleSets } from '../../src/iptables/drift.js';
 import { formatSave } from '../../src/iptables/format-save.js';
 import { asExpected } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';

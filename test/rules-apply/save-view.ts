@@ -3,7 +3,7 @@
  * between backends and histories, REFERENCE §2.9), with or without counters, and the foreign part only.
  */
 import { expect } from 'vitest';
-import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { diffRuleSets } from '../../src/iptables/drift.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { BackendMode, Family } from '../../src/model/family.js';
 import type { ExpectedRuleSet } from '../../src/model/ruleset.js';

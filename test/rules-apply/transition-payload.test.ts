@@ -4,7 +4,7 @@
  * leaves foreign rules in place, and that nothing is left to do afterwards.
  */
 import { describe, expect, it } from 'vitest';
-import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { diffRuleSets } from '../../src/iptables/drift.js';
 import { formatSave } from '../../src/iptables/format-save.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { Family } from '../../src/model/family.js';

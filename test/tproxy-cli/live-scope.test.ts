@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { scopeLiveSave } from '../../src/cli/commands/tproxy-live-scope.js';
-import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { diffRuleSets } from '../../src/iptables/drift.js';
 import { formatSave } from '../../src/iptables/format-save.js';
 import { asExpected } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';

@@ -1,9 +1,9 @@
-import { compareHosts } from '../../diff/compare-hosts.js';
-import { buildDiffReport, diffExitCode } from '../../diff/diff-report.js';
-import { formatMarkdown } from '../../diff/format-markdown.js';
-import { formatDiffText } from '../../diff/format-text.js';
-import { renderRevisions } from '../../diff/render-revisions.js';
 import { type BlobCache, gitRepoReader } from '../../io/git-reader.js';
+import { compareHosts } from '../../review/compare-hosts.js';
+import { formatMarkdown } from '../../review/format-markdown.js';
+import { formatDiffText } from '../../review/format-text.js';
+import { renderRevisions } from '../../review/render-revisions.js';
+import { buildDiffReport, diffExitCode } from '../../review/review-report.js';
 import { buildValidationReport } from '../../validate/validation-report.js';
 import type { Command } from '../command.js';
 import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';

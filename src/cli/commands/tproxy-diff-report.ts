@@ -1,4 +1,4 @@
-import type { RuleDifference } from '../../iptables/diff-rules.js';
+import type { RuleDifference } from '../../iptables/drift.js';
 import type { Family } from '../../model/family.js';
 import type { ExpectedRuleSet } from '../../model/ruleset.js';
 

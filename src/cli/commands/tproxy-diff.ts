@@ -1,6 +1,6 @@
 import { KumaGitopsError } from '../../errors.js';
 import { LIVE_MAX_BYTES } from '../../io/input-file.js';
-import { diffRuleSets } from '../../iptables/diff-rules.js';
+import { diffRuleSets } from '../../iptables/drift.js';
 import { SaveParseError } from '../../iptables/errors.js';
 import { parseSave } from '../../iptables/parse-save.js';
 import { quoteInput } from '../../issues.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffRuleSets } from '../../src/iptables/diff-rules.js';
+import { diffRuleSets } from '../../src/iptables/drift.js';
 import { asExpected } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';

@@ -2,8 +2,8 @@ import { formatIssue } from '../issues.js';
 import { ARTEFACT_TITLES, type ArtefactName } from '../render/host-artefacts.js';
 import { listHosts } from '../validate/validation-report.js';
 import type { HostChange } from './compare-hosts.js';
-import { type DiffReport, errorIssues, groupIdenticalChanges } from './diff-report.js';
 import { codeSpan, fencedBlock, mdText } from './markdown-escape.js';
+import { type DiffReport, errorIssues, groupIdenticalChanges } from './review-report.js';
 
 /** GitHub rejects comments over 65,536 characters; stay well below with room for the truncation note. */
 export const MARKDOWN_LIMIT = 60_000;

@@ -1,6 +1,6 @@
 import { formatIssue } from '../issues.js';
 import { ARTEFACT_TITLES, type ArtefactName } from '../render/host-artefacts.js';
-import type { DiffReport } from './diff-report.js';
+import type { DiffReport } from './review-report.js';
 
 /** Everything, uncut, for terminals and CI logs. */
 export function formatDiffText(r: DiffReport): string {
