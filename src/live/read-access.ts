@@ -144,23 +144,18 @@ async function existingAncestors(path: string): Promise<string[]> {
 
 const unique = (paths: string[]) => [...new Set(paths)];
 
-async function realpathOrMissing(path: string): Promise<string | undefined> {
+/** `read(path)`, or undefined when the path (or a folder on it) does not exist; other errors name the path. */
+async function orMissing<T>(path: string, read: (path: string) => Promise<T>): Promise<T | undefined> {
   try {
-    return await realpath(path);
+    return await read(path);
   } catch (error) {
     if (isMissing(error)) return undefined;
     throw new LiveReadError(path, error);
   }
 }
 
-async function statOrMissing(path: string): Promise<Stats | undefined> {
-  try {
-    return await stat(path);
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw new LiveReadError(path, error);
-  }
-}
+const realpathOrMissing = (path: string) => orMissing(path, (p) => realpath(p));
+const statOrMissing = (path: string) => orMissing(path, (p) => stat(p));
 
 async function isScript(path: string): Promise<boolean> {
   const handle = await open(path, 'r').catch(() => undefined);
