@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { composeHost } from '../desired/compose-host.js';
 import { loadRepo } from '../desired/load-repo.js';
 import { KumaGitopsError, ValidationError } from '../errors.js';
 import { dirRepoReader } from '../io/dir-reader.js';
@@ -8,6 +7,7 @@ import { composeHostFacts, readNetworkFacts } from '../live/read-facts.js';
 import { readUserDb } from '../live/users.js';
 import type { HostTarget } from '../model/host-target.js';
 import { renderRepo } from '../render/render-repo.js';
+import type { HostResult } from '../render/rendered-host.js';
 import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
 import { createCommandRunner } from '../system/execa-runner.js';
 import type { HostPolicy } from '../validate/host-policy.js';
@@ -48,16 +48,16 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
     );
   }
   const repo = await loadRepo(dirRepoReader(o.repo));
-  const [result] = renderRepo(repo, o.host, o.policy);
-  const entry = repo.hosts.find((h) => h.name === o.host)!;
-  const errors = result!.issues.filter((i) => i.severity === 'error');
-  if (errors.length > 0 || !result!.rendered) {
+  // renderRepo throws host.unknown for a host the repository does not have: one result is certain.
+  const [result] = renderRepo(repo, o.host, o.policy) as [HostResult];
+  const errors = result.issues.filter((i) => i.severity === 'error');
+  const rendered = result.rendered;
+  if (errors.length > 0 || rendered === undefined) {
     throw new ValidationError(
       `the desired state of host ${o.host} in ${o.repo} is invalid (${errors.length} error(s)); nothing was changed`,
       errors,
     );
   }
-  const { host } = composeHost(repo, entry);
   const runner = createCommandRunner({ netns: o.netns });
   const [backend, users, network] = await Promise.all([
     detectIptablesBackend(runner),
@@ -67,7 +67,7 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
   for (const w of backend.warnings) o.log(`warning: ${w}`);
   await checkXtablesLock(runner, backend);
   const facts = composeHostFacts(network, backend, users);
-  const { target, problems } = buildHostTarget(host!, result!.rendered!, facts);
+  const { target, problems } = buildHostTarget(rendered.desired, rendered, facts);
   if (!target) {
     throw new KumaGitopsError(
       'reconcile.rules',

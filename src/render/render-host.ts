@@ -105,6 +105,7 @@ function renderOneHost(
   fillSettingLines(host, issues);
   return result({
     name: host.name,
+    desired: host,
     kumaVersion: formatKumaVersion(host.kumaVersion),
     dataplane,
     dataplaneAddress: validated.dataplane?.address?.value,

@@ -1,3 +1,4 @@
+import type { DesiredHost } from '../desired/desired-host.js';
 import type { Issue } from '../issues.js';
 import type { KumaDpCommand } from '../model/kuma-dp-command.js';
 import type { TproxyConfig } from '../tproxy/config-types.js';
@@ -9,6 +10,8 @@ import type { HostRules } from './host-rules.js';
  */
 export interface RenderedHost {
   name: string;
+  /** The composed desired state it was rendered from: the reconciler builds its target from the same value. */
+  desired: DesiredHost;
   kumaVersion: string;
   /**
    * kuma-dp's own rendering of the template with the host's vars, byte for byte (kumahq/kuma

@@ -1,4 +1,3 @@
-import { composeHost } from '../../src/desired/compose-host.js';
 import { loadRepo } from '../../src/desired/load-repo.js';
 import { dirRepoReader } from '../../src/io/dir-reader.js';
 import type { HostTarget } from '../../src/model/host-target.js';
@@ -17,8 +16,8 @@ export async function sampleTarget(
 ): Promise<HostTarget> {
   const repo = await loadRepo(dirRepoReader(dir));
   const [result] = renderRepo(repo, name);
-  const { host } = composeHost(repo, repo.hosts.find((h) => h.name === name)!);
-  const { target, problems } = buildHostTarget(host!, result!.rendered!, facts);
+  const rendered = result!.rendered!;
+  const { target, problems } = buildHostTarget(rendered.desired, rendered, facts);
   if (!target) throw new Error(problems.join('; '));
   return target;
 }
