@@ -101,8 +101,10 @@ await describeWithNetns('readLive in a real namespace', ['iptables-nft', 'ip6tab
     ]);
     expect(live.users.findUser('root')?.uid).toBe(0);
 
-    // The backend of a previous read can be reused, and the result is the same.
-    expect((await readLive(runner, t, server.pid, { backend: live.backend })).state).toEqual(state);
+    // The backend (and user database) of a previous read can be reused, and the result is the same. The users are
+    // passed too: other test files add and remove users meanwhile, and /etc/passwd would differ between two reads.
+    const again = await readLive(runner, t, server.pid, { backend: live.backend, users: live.users });
+    expect(again.state).toEqual(state);
   });
 
   it('no pid, or a pid that is gone: kuma-dp is not running', async () => {
