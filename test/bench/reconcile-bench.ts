@@ -71,7 +71,16 @@ export async function measureReconcileRows(): Promise<Row[]> {
       `no-op reconcile as on a host, pieces timed alone (median ms): ${describeParts(host.parts)}\n`,
     );
     process.stdout.write(`no-op reconcile with --netns, pieces (median ms): ${describeParts(harness.parts)}\n`);
-    const flags = ['--repo', sb.repo, '--host', 'example-server', '--state-dir', sb.stateDir];
+    const flags = [
+      '--repo',
+      sb.repo,
+      '--host',
+      'example-server',
+      '--state-dir',
+      sb.stateDir,
+      '--allow-write-root',
+      sb.dir,
+    ];
     const noopRow = (name: string, s: NoopSample, targetMs?: number): Row => ({
       name,
       ms: s.ms,
