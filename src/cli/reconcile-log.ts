@@ -1,6 +1,7 @@
+import type { EventLog } from '../model/log.js';
 import type { CommandIo } from './command.js';
 
-export type ReconcileLog = (event: string, data?: Record<string, unknown>) => void;
+export type ReconcileLog = EventLog;
 
 /**
  * The timeline of a reconcile: readable lines on stderr for people (`HH:MM:SS.mmm event detail`), or pino JSON

@@ -6,6 +6,7 @@ import { detectIptablesBackend } from '../live/iptables-backend.js';
 import { composeHostFacts, readNetworkFacts } from '../live/read-facts.js';
 import { readUserDb } from '../live/users.js';
 import type { HostTarget } from '../model/host-target.js';
+import type { EventLog } from '../model/log.js';
 import { renderRepo } from '../render/render-repo.js';
 import type { HostResult } from '../render/rendered-host.js';
 import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
@@ -24,7 +25,7 @@ export interface PrepareOptions {
   supervisor: 'process' | 'systemd';
   /** What the repository may make this host do (host-side, never from the repository). */
   policy: HostPolicy;
-  log: (event: string, data?: Record<string, unknown>) => void;
+  log: EventLog;
 }
 
 /**

@@ -7,6 +7,7 @@ import { type ReadLiveStateOptions, readLive } from '../live/read-live-state.js'
 import { readUserDb, type UserDb } from '../live/users.js';
 import type { Family } from '../model/family.js';
 import type { HostTarget } from '../model/host-target.js';
+import { type EventLog, loggerOf } from '../model/log.js';
 import { applyRules, removeOwned, restoreOwned } from '../rules-apply/apply-rules.js';
 import { type RulesBackend, rulesBackend } from '../rules-apply/backend.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
@@ -28,7 +29,7 @@ export function realHostPorts(o: {
   /** Network facts and users prepareHost just read: the first live read reuses them instead of asking again. */
   network?: NetworkFacts;
   users?: UserDb;
-  log: (event: string, data?: Record<string, unknown>) => void;
+  log: EventLog;
 }): HostPorts {
   const { runner, supervisor, target, backend } = o;
   let prepared: ReadLiveStateOptions | undefined = { network: o.network, users: o.users };
@@ -36,10 +37,7 @@ export function realHostPorts(o: {
     ipv4: backend.commands.ipv4,
     ...(backend.commands.ipv6 ? { ipv6: backend.commands.ipv6 } : {}),
   });
-  const logger = {
-    info: (data: unknown, msg?: string) => o.log(msg ?? 'rules', data as Record<string, unknown>),
-    warn: (data: unknown, msg?: string) => o.log(`warning: ${msg ?? 'rules'}`, data as Record<string, unknown>),
-  };
+  const logger = loggerOf(o.log);
   // kumactl's own wait settings from the tproxy config; they only matter on legacy (the xtables lock).
   const waits = { wait: target.rules.wait, waitIntervalUs: target.rules.waitIntervalUs };
   const families = (): Family[] => (backend.commands.ipv6 ? ['ipv4', 'ipv6'] : ['ipv4']);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { HostTarget } from '../model/host-target.js';
+import type { EventLog } from '../model/log.js';
 import type { Plan } from '../model/plan.js';
 import { acquireHostLock } from './host-lock.js';
 import type { HostPorts } from './host-ports.js';
@@ -26,7 +27,7 @@ export interface ReconcileOptions {
   readyTimeoutMs: number;
   failPolicy: FailPolicy;
   dryRun: boolean;
-  log: (event: string, data?: Record<string, unknown>) => void;
+  log: EventLog;
 }
 
 export interface ReconcileOutcome {

@@ -1,7 +1,6 @@
+import type { EventLog } from '../model/log.js';
 import type { HostPorts } from './host-ports.js';
 import { type Journal, journalPath, readJson, removeJournal } from './state-files.js';
-
-type Log = (event: string, data?: Record<string, unknown>) => void;
 
 /**
  * Put the host back as the journal recorded it: rules first (stop redirecting to a kuma-dp that may not work), files,
@@ -11,7 +10,7 @@ type Log = (event: string, data?: Record<string, unknown>) => void;
 export async function rollBack(
   journal: Journal,
   ports: HostPorts,
-  o: { readyTimeoutMs: number; failPolicy: 'fail-open' | 'keep'; log: Log },
+  o: { readyTimeoutMs: number; failPolicy: 'fail-open' | 'keep'; log: EventLog },
 ): Promise<{ failedOpen: boolean }> {
   const prev = journal.previous;
   await ports.restoreRules(prev.rules);
@@ -43,7 +42,7 @@ export async function rollBack(
 }
 
 /** A journal left by a killed run: undo it, so the host is back at the old state before planning again. */
-export async function recoverInterrupted(dir: string, ports: HostPorts, log: Log): Promise<string | undefined> {
+export async function recoverInterrupted(dir: string, ports: HostPorts, log: EventLog): Promise<string | undefined> {
   const journal = readJson<Journal>(journalPath(dir));
   if (!journal) return undefined;
   const done = journal.steps.map((s) => s.kind).join(', ') || 'nothing';

@@ -1,6 +1,7 @@
 import { KumaGitopsError } from '../errors.js';
 import type { HostTarget } from '../model/host-target.js';
 import type { LiveState } from '../model/live-state.js';
+import type { EventLog } from '../model/log.js';
 import { isMutating, type Plan, type Step } from '../model/plan.js';
 import type { HostPorts } from './host-ports.js';
 import { planHost } from './plan-host.js';
@@ -12,7 +13,7 @@ interface StepContext {
   dir: string;
   live: LiveState;
   readyTimeoutMs: number;
-  log: (event: string, data?: Record<string, unknown>) => void;
+  log: EventLog;
 }
 
 /**

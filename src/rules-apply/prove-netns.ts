@@ -4,10 +4,10 @@
  * (a concurrent reconcile, tests) are left alone.
  */
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '../model/log.js';
 import type { CommandRunner } from '../system/command-runner.js';
 import { pidExists } from '../system/pid-exists.js';
 import { RulesError } from './errors.js';
-import type { RulesLogger } from './restore-command.js';
 
 export const PROVE_NETNS_PREFIX = 'kgprove-';
 const NAME = /^kgprove-(\d+)-[0-9a-f]+$/;
@@ -15,7 +15,7 @@ const NAME = /^kgprove-(\d+)-[0-9a-f]+$/;
 export async function withProveNamespace<T>(
   runner: CommandRunner,
   use: (netns: string) => Promise<T>,
-  logger?: RulesLogger,
+  logger?: Logger,
 ): Promise<T> {
   await removeStaleProveNamespaces(runner, logger);
   const name = `${PROVE_NETNS_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -39,7 +39,7 @@ export async function withProveNamespace<T>(
 }
 
 /** Deletes `kgprove-<pid>-*` namespaces whose process no longer exists; returns their names. */
-export async function removeStaleProveNamespaces(runner: CommandRunner, logger?: RulesLogger): Promise<string[]> {
+export async function removeStaleProveNamespaces(runner: CommandRunner, logger?: Logger): Promise<string[]> {
   const listed = await runner.run(['ip', 'netns', 'list'], { allowFailure: true, inNetns: false });
   if (listed.exitCode !== 0) return [];
   const removed: string[] = [];

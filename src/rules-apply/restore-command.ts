@@ -4,25 +4,21 @@
  * bounded number of times with p-retry, as kumactl retries restores (kumahq/kuma
  * pkg/transparentproxy/iptables/setup.go@v2.14.3 and config.go (Retry, Wait)); then `rules.lock-timeout`.
  */
+
 import pRetry from 'p-retry';
 import type { Family } from '../model/family.js';
+import type { Logger } from '../model/log.js';
 import type { CommandResult, CommandRunner } from '../system/command-runner.js';
 import { type RulesBackend, restoreArgv, saveArgv, type WaitOptions } from './backend.js';
 import { lockTimeout, type PayloadFault, RulesError } from './errors.js';
 import { describeRestoreFailure, isLockBusy } from './restore-failure.js';
-
-/** The subset of pino's logger used here. */
-export interface RulesLogger {
-  info(data: object, message: string): void;
-  warn(data: object, message: string): void;
-}
 
 export interface RestoreOptions extends WaitOptions {
   /** Further attempts after the lock was found busy (default 3). */
   lockRetries?: number;
   /** Pause before the first of them in ms (default 1000), doubling each time. */
   lockRetryDelayMs?: number;
-  logger?: RulesLogger;
+  logger?: Logger;
 }
 
 /** Where a command runs: the host (the runner's own namespace) or a named throw-away namespace. */

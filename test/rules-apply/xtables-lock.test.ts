@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
 import type { KumaGitopsError } from '../../src/errors.js';
+import type { Logger } from '../../src/model/log.js';
 import { applyRules } from '../../src/rules-apply/apply-rules.js';
 import { rulesBackend } from '../../src/rules-apply/backend.js';
-import type { RulesLogger } from '../../src/rules-apply/restore-command.js';
 import { describeWithNetns } from '../support/netns.js';
 import { everyTable, expectedRules, foreignBefore } from './fixtures.js';
 import { netnsRunner } from './netns-runner.js';
@@ -37,7 +37,7 @@ function release(child: ChildProcess): Promise<void> {
   });
 }
 
-function recordingLogger(): RulesLogger & { warnings: string[] } {
+function recordingLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
   return { warnings, info: () => undefined, warn: (_data, message) => warnings.push(message) };
 }
