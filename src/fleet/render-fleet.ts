@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compileHosts, markDuplicates } from '../compile/compile-repo.js';
 import { loadRepo } from '../desired/load-repo.js';
 import { memoryRepoReader } from '../desired/memory-reader.js';
 import { HOSTS_DIR, isHostFile } from '../desired/repo-paths.js';
 import type { RepoReader } from '../desired/repo-reader.js';
 import { type HostOutcome, toOutcome } from '../render/host-artefacts.js';
-import { markDuplicates, renderHosts } from '../render/render-repo.js';
 import type { HostPolicy } from '../validate/host-policy.js';
 import type { SourceFile } from '../yaml/yaml-source.js';
 
@@ -42,7 +42,7 @@ export async function renderFleet(
   }
   if (workers < 2 || hostPaths.length < PARALLEL_FROM || fromSources) {
     const repo = await loadRepo(memoryRepoReader(reader.label, files));
-    const outcomes = renderHosts(repo, repo.hosts, options.policy).map(toOutcome);
+    const outcomes = compileHosts(repo, repo.hosts, options.policy).map(toOutcome);
     markDuplicates(outcomes);
     return { label: reader.label, outcomes };
   }

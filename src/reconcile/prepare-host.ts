@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { compileRepo } from '../compile/compile-repo.js';
 import { loadRepo } from '../desired/load-repo.js';
 import { KumaGitopsError, ValidationError } from '../errors.js';
 import { dirRepoReader } from '../io/dir-reader.js';
@@ -7,7 +8,6 @@ import { composeHostFacts, readNetworkFacts } from '../live/read-facts.js';
 import { readUserDb } from '../live/users.js';
 import type { HostTarget } from '../model/host-target.js';
 import type { EventLog } from '../model/log.js';
-import { renderRepo } from '../render/render-repo.js';
 import type { HostResult } from '../render/rendered-host.js';
 import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
 import { createCommandRunner } from '../system/execa-runner.js';
@@ -49,8 +49,8 @@ export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarg
     );
   }
   const repo = await loadRepo(dirRepoReader(o.repo));
-  // renderRepo throws host.unknown for a host the repository does not have: one result is certain.
-  const [result] = renderRepo(repo, o.host, o.policy) as [HostResult];
+  // compileRepo throws host.unknown for a host the repository does not have: one result is certain.
+  const [result] = compileRepo(repo, o.host, o.policy) as [HostResult];
   const errors = result.issues.filter((i) => i.severity === 'error');
   const rendered = result.rendered;
   if (errors.length > 0 || rendered === undefined) {

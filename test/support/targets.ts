@@ -1,10 +1,10 @@
+import { compileRepo } from '../../src/compile/compile-repo.js';
 import { loadRepo } from '../../src/desired/load-repo.js';
 import { dirRepoReader } from '../../src/io/dir-reader.js';
 import type { HostTarget } from '../../src/model/host-target.js';
 import type { LiveState } from '../../src/model/live-state.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import { buildHostTarget } from '../../src/reconcile/build-target.js';
-import { renderRepo } from '../../src/render/render-repo.js';
 import { resolveHostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { SAMPLE_REPO } from './sample-repo.js';
 
@@ -15,7 +15,7 @@ export async function sampleTarget(
   facts = resolveHostFacts({ dnsServers: ['10.0.0.2'] }),
 ): Promise<HostTarget> {
   const repo = await loadRepo(dirRepoReader(dir));
-  const [result] = renderRepo(repo, name);
+  const [result] = compileRepo(repo, name);
   const rendered = result!.rendered!;
   const { target, problems } = buildHostTarget(rendered.desired, rendered, facts);
   if (!target) throw new Error(problems.join('; '));

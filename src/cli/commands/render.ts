@@ -1,7 +1,7 @@
+import { compileRepo } from '../../compile/compile-repo.js';
 import { loadRepo } from '../../desired/load-repo.js';
 import { dirRepoReader } from '../../io/dir-reader.js';
 import { formatIssue, hasErrors } from '../../issues.js';
-import { renderRepo } from '../../render/render-repo.js';
 import type { HostResult } from '../../render/rendered-host.js';
 import { formatCommand, shellQuote } from '../../system/shell-quote.js';
 import type { Command } from '../command.js';
@@ -23,7 +23,7 @@ export const renderCommand: Command = {
   },
   async run(args, io) {
     const repo = await loadRepo(dirRepoReader(args.strings.repo!));
-    const [result] = renderRepo(repo, args.strings.host, policyFromArgs(args, 'render'));
+    const [result] = compileRepo(repo, args.strings.host, policyFromArgs(args, 'render'));
     if (!result) return 1;
     io.out(args.strings.output === 'json' ? `${JSON.stringify(toJson(result), null, 2)}\n` : formatRenderText(result));
     return hasErrors(result.issues) ? 1 : 0;

@@ -1,7 +1,7 @@
+import { compileRepo } from '../../compile/compile-repo.js';
 import { loadRepo } from '../../desired/load-repo.js';
 import { renderFleet } from '../../fleet/render-fleet.js';
 import { dirRepoReader } from '../../io/dir-reader.js';
-import { renderRepo } from '../../render/render-repo.js';
 import { buildValidationReport, formatReportText } from '../../validate/validation-report.js';
 import type { Command } from '../command.js';
 import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';
@@ -27,7 +27,7 @@ export const validateCommand: Command = {
     // fleet: render in worker threads when it is large.
     const policy = policyFromArgs(args, 'validate');
     const results = host
-      ? renderRepo(await loadRepo(reader), host, policy)
+      ? compileRepo(await loadRepo(reader), host, policy)
       : (await renderFleet(reader, { policy })).outcomes;
     const report = buildValidationReport(results);
     io.out(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { lintTemplate } from '../../src/compile/template-lint.js';
 import type { Issue } from '../../src/issues.js';
-import { lintTemplate } from '../../src/render/template-lint.js';
 
 const lint = (template: string, intended: Record<string, string>, varsFile?: string): Issue[] =>
   lintTemplate({ file: 'dp.yaml', template, intended, ...(varsFile ? { varsFile } : {}) });

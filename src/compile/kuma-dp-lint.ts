@@ -1,9 +1,9 @@
 import { type DesiredHost, locateSetting } from '../desired/desired-host.js';
 import { error, type Issue, warning } from '../issues.js';
 import type { KumaDpCommand } from '../model/kuma-dp-command.js';
+import { GENERATED_FLAGS } from '../render/kuma-dp-command.js';
 import { unsafeEnvReason } from '../validate/unsafe-env.js';
 import { atLeast } from '../versions.js';
-import { GENERATED_FLAGS } from './kuma-dp-command.js';
 
 /** kuma-dp `run` flags of 2.9-2.14 beyond the generated ones (kumahq/kuma app/kuma-dp/cmd/run.go@v2.14.3). */
 const OTHER_RUN_FLAGS = new Set([

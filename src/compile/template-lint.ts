@@ -5,11 +5,11 @@
  */
 import { parseDocument } from 'yaml';
 import { error, type Issue, warning } from '../issues.js';
+import { type DottedKeyCollision, effectiveVars, nestDataplaneVars } from '../render/dataplane-vars.js';
+import { goHtmlEscape, listTags, type RenderedLookup, renderMustache } from '../render/mustache.js';
+import { goTrimSpace, lineLocator, type MustacheElement, parseTemplate } from '../render/mustache-parse.js';
+import { yamlContext, yamlHazard } from '../render/template-yaml-context.js';
 import { editDistance } from '../suggest.js';
-import { type DottedKeyCollision, effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
-import { goHtmlEscape, listTags, type RenderedLookup, renderMustache } from './mustache.js';
-import { goTrimSpace, lineLocator, type MustacheElement, parseTemplate } from './mustache-parse.js';
-import { yamlContext, yamlHazard } from './template-yaml-context.js';
 
 export interface TemplateLintInput {
   /** The template's repo-relative path. */

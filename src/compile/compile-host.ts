@@ -2,23 +2,23 @@ import { composeHost } from '../desired/compose-host.js';
 import { type DesiredHost, locateSetting } from '../desired/desired-host.js';
 import type { LoadedRepo } from '../desired/load-repo.js';
 import { error, type Issue } from '../issues.js';
+import { effectiveVars, nestDataplaneVars } from '../render/dataplane-vars.js';
+import { computeHostRules } from '../render/host-rules.js';
+import { buildKumaDpCommand } from '../render/kuma-dp-command.js';
+import { renderKumaDpTemplate } from '../render/mustache.js';
+import type { HostResult } from '../render/rendered-host.js';
+import type { LoadedTproxy } from '../render/tproxy-layers.js';
 import { validateRenderedDataplane } from '../validate/dataplane.js';
 import { checkHostPolicy, DEFAULT_HOST_POLICY, type HostPolicy } from '../validate/host-policy.js';
 import { checkSafety } from '../validate/safety.js';
 import { formatKumaVersion } from '../versions.js';
-import { effectiveVars, nestDataplaneVars } from './dataplane-vars.js';
-import { computeHostRules } from './host-rules.js';
-import { buildKumaDpCommand } from './kuma-dp-command.js';
 import { lintKumaDp } from './kuma-dp-lint.js';
-import { renderKumaDpTemplate } from './mustache.js';
-import type { HostResult } from './rendered-host.js';
 import { lintTemplate } from './template-lint.js';
-import type { LoadedTproxy } from './tproxy-layers.js';
 
 export type TproxyLoad = (paths: readonly string[], fallbackFile: string) => LoadedTproxy;
 
 /** Compose, render and check one host. Never throws for bad input: every problem becomes an issue. */
-export function renderHost(
+export function compileHost(
   repo: LoadedRepo,
   entry: LoadedRepo['hosts'][number],
   loadTproxy: TproxyLoad,

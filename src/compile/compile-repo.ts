@@ -1,14 +1,14 @@
 import type { LoadedRepo } from '../desired/load-repo.js';
 import { KumaGitopsError } from '../errors.js';
 import { error, type Issue } from '../issues.js';
+import type { HostResult } from '../render/rendered-host.js';
+import { tproxyLoader } from '../render/tproxy-layers.js';
 import { closest } from '../suggest.js';
 import type { HostPolicy } from '../validate/host-policy.js';
-import { renderHost } from './render-host.js';
-import type { HostResult } from './rendered-host.js';
-import { tproxyLoader } from './tproxy-layers.js';
+import { compileHost } from './compile-host.js';
 
 /** Render every host of a loaded revision (or only `only`), with repo-wide problems such as duplicate host names. */
-export function renderRepo(repo: LoadedRepo, only?: string, policy?: HostPolicy): HostResult[] {
+export function compileRepo(repo: LoadedRepo, only?: string, policy?: HostPolicy): HostResult[] {
   const entries = only === undefined ? repo.hosts : repo.hosts.filter((h) => h.name === only);
   if (only !== undefined && entries.length === 0) {
     const names = repo.hosts.map((h) => h.name);
@@ -19,15 +19,15 @@ export function renderRepo(repo: LoadedRepo, only?: string, policy?: HostPolicy)
       { host: only, known: names.slice(0, 20) },
     );
   }
-  const results = renderHosts(repo, entries, policy);
+  const results = compileHosts(repo, entries, policy);
   markDuplicates(results, repo.hosts);
   return results;
 }
 
 /** Render the given hosts; duplicates are not checked (a worker sees only its share of the hosts). */
-export function renderHosts(repo: LoadedRepo, entries: LoadedRepo['hosts'], policy?: HostPolicy): HostResult[] {
+export function compileHosts(repo: LoadedRepo, entries: LoadedRepo['hosts'], policy?: HostPolicy): HostResult[] {
   const loadTproxy = tproxyLoader(repo.files);
-  return entries.map((entry) => renderHost(repo, entry, loadTproxy, policy));
+  return entries.map((entry) => compileHost(repo, entry, loadTproxy, policy));
 }
 
 /** Two files defining one host name is an error on each of them. */
