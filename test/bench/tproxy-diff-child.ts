@@ -4,8 +4,8 @@
  * and the CLI's exit code to the file named by BENCH_OUT. Usage: tproxy-diff-child.ts LIVE KUMACTL_FLAGS...
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { scopeLiveSave } from '../../src/cli/commands/tproxy-live-scope.js';
 import { diffRuleSets } from '../../src/iptables/drift.js';
+import { scopeLiveSave } from '../../src/iptables/live-scope.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';

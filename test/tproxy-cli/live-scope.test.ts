@@ -1,13 +1,13 @@
 /**
- * `tproxy diff` parses only the rule lines Kuma's drift check reads (src/cli/commands/tproxy-live-scope.ts).
+ * `tproxy diff` parses only the rule lines Kuma's drift check reads (src/iptables/live-scope.ts).
  * That must never change a result: for every distro golden, clean and with heavy foreign noise (foreign
  * chains, foreign rules before and after ours, a Kuma-commented rule in filter, Kuma chains renamed into
  * foreign ones), the differences are those of the whole file, and every parse error keeps its line number.
  */
 import { describe, expect, it } from 'vitest';
-import { scopeLiveSave } from '../../src/cli/commands/tproxy-live-scope.js';
 import { diffRuleSets } from '../../src/iptables/drift.js';
 import { formatSave } from '../../src/iptables/format-save.js';
+import { scopeLiveSave } from '../../src/iptables/live-scope.js';
 import { asExpected } from '../../src/iptables/model.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';

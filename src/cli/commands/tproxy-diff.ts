@@ -2,6 +2,7 @@ import { KumaGitopsError } from '../../errors.js';
 import { LIVE_MAX_BYTES } from '../../io/input-file.js';
 import { diffRuleSets } from '../../iptables/drift.js';
 import { SaveParseError } from '../../iptables/errors.js';
+import { scopeLiveSave } from '../../iptables/live-scope.js';
 import { parseSave } from '../../iptables/parse-save.js';
 import { quoteInput } from '../../issues.js';
 import type { Family } from '../../model/family.js';
@@ -10,7 +11,6 @@ import { computeRules } from '../../tproxy/compute-rules.js';
 import type { Command } from '../command.js';
 import { formatDriftJson, formatDriftText } from './tproxy-diff-report.js';
 import { INPUT_FLAGS, INPUTS_DETAILS, loadRuleInputs, readText } from './tproxy-inputs.js';
-import { scopeLiveSave } from './tproxy-live-scope.js';
 import { type StdinReader, stdinReader } from './tproxy-stdin.js';
 
 export const tproxyDiffCommand: Command = {

@@ -65,7 +65,7 @@ export async function loadRuleInputs(
   const facts =
     factsFile === undefined
       ? structuredClone(DEFAULT_HOST_FACTS)
-      : (await import('./tproxy-facts.js')).parseFactsFile(factsFile, readText(factsFile));
+      : (await import('../../tproxy/facts-file.js')).parseFactsFile(factsFile, readText(factsFile));
   const argv = [...configArgs(args.lists.config!, version), ...args.rest];
   const loaded = loadKumactlConfig({
     argv,

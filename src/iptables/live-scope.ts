@@ -6,8 +6,9 @@
  * unterminated quote), so errors are still reported; `lineOf` maps their line numbers back.
  * Lines are scanned in place: a skipped rule never becomes a string of its own.
  */
-import { isKumaChain } from '../../iptables/model.js';
-import { BUILT_IN_CHAINS, COMMENT_PREFIX, KUMA_CHAIN_PREFIX } from '../../model/ownership.js';
+
+import { BUILT_IN_CHAINS, COMMENT_PREFIX, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
+import { isKumaChain } from './model.js';
 
 const KUMA_TABLES = new Set(['raw', 'nat', 'mangle']);
 const TABLE = /^\s*\*\s*(\S+)\s*$/;

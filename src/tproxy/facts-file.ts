@@ -5,12 +5,12 @@
  * typo (`loopbackInterfce`) would produce rules for a different host than the one meant.
  */
 
-import { KumaGitopsError } from '../../errors.js';
-import type { ResolvedHostFacts } from '../../model/host-facts.js';
-import { closest } from '../../suggest.js';
-import { resolveHostFacts } from '../../tproxy/rules/host-facts.js';
-import { hostFactsSchema } from '../../tproxy/rules/host-facts-schema.js';
-import { parseYamlSource, type YamlSource } from '../../yaml/yaml-source.js';
+import { KumaGitopsError } from '../errors.js';
+import type { ResolvedHostFacts } from '../model/host-facts.js';
+import { closest } from '../suggest.js';
+import { parseYamlSource, type YamlSource } from '../yaml/yaml-source.js';
+import { resolveHostFacts } from './rules/host-facts.js';
+import { hostFactsSchema } from './rules/host-facts-schema.js';
 
 const FIELDS = Object.keys(hostFactsSchema.shape);
 const NESTED: Record<string, readonly string[]> = {
