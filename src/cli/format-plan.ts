@@ -1,12 +1,11 @@
-import type { Plan } from '../model/plan.js';
+import { describeStep, type Plan } from '../model/plan.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-host.js';
-import { describe } from '../reconcile/run-steps.js';
 
 /** A plan as an SRE reads it: one line per step, what and why, in the order it will run. */
 export function formatPlanText(plan: Plan): string {
   if (plan.steps.length === 0) return `${plan.host}: in sync with revision ${plan.revision}; nothing to do\n`;
   const lines = plan.steps.map((s, i) => {
-    const what = describe(s);
+    const what = describeStep(s);
     return `  ${String(i + 1).padStart(2)}. ${s.kind}${what ? ` ${what}` : ''}: ${s.reason}`;
   });
   return `${plan.host}: ${plan.steps.length} step(s) to revision ${plan.revision}\n${lines.join('\n')}\n`;

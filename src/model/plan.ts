@@ -23,3 +23,19 @@ export interface Plan {
 }
 
 export const isMutating = (s: Step): s is MutatingStep => s.kind !== 'wait-ready' && s.kind !== 'verify';
+
+/** What a step acts on, in a few words: for the journal, logs and the printed plan. */
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case 'create-user':
+      return `${step.user} (uid ${step.uid})`;
+    case 'write-file':
+      return step.file.path;
+    case 'start-kuma-dp':
+      return step.restart ? 'restart' : 'start';
+    case 'apply-rules':
+      return step.families.join(', ');
+    default:
+      return '';
+  }
+}

@@ -2,7 +2,7 @@ import { KumaGitopsError } from '../errors.js';
 import type { HostTarget } from '../model/host-target.js';
 import type { LiveState } from '../model/live-state.js';
 import type { EventLog } from '../model/log.js';
-import { isMutating, type Plan, type Step } from '../model/plan.js';
+import { describeStep, isMutating, type Plan, type Step } from '../model/plan.js';
 import type { HostPorts } from './host-ports.js';
 import { planHost } from './plan-host.js';
 import { type Journal, journalPath, writeJson } from './state-files.js';
@@ -23,12 +23,17 @@ interface StepContext {
 export async function runSteps(plan: Plan, journal: Journal, ctx: StepContext): Promise<void> {
   for (const step of plan.steps) {
     if (isMutating(step)) {
-      journal.steps.push({ kind: step.kind, detail: describe(step) });
+      journal.steps.push({ kind: step.kind, detail: describeStep(step) });
       writeJson(journalPath(ctx.dir), journal);
     }
     const started = Date.now();
     await runStep(step, ctx);
-    ctx.log('step done', { step: step.kind, detail: describe(step), reason: step.reason, ms: Date.now() - started });
+    ctx.log('step done', {
+      step: step.kind,
+      detail: describeStep(step),
+      reason: step.reason,
+      ms: Date.now() - started,
+    });
     failpoint(step);
   }
 }
@@ -65,21 +70,6 @@ async function runStep(step: Step, ctx: StepContext): Promise<void> {
       }
       return;
     }
-  }
-}
-
-export function describe(step: Step): string {
-  switch (step.kind) {
-    case 'create-user':
-      return `${step.user} (uid ${step.uid})`;
-    case 'write-file':
-      return step.file.path;
-    case 'start-kuma-dp':
-      return step.restart ? 'restart' : 'start';
-    case 'apply-rules':
-      return step.families.join(', ');
-    default:
-      return '';
   }
 }
 
