@@ -17,8 +17,8 @@ const why = process.getuid?.() !== 0 ? 'needs root' : existsSync(CLI) ? undefine
 const SUITE_PART = [
   'test/standin/kuma-dp-user.test.ts',
   'test/supervisor/process-supervisor-standin.test.ts',
-  'test/reconcile-e2e/refusals.test.ts',
-  'test/reconcile-e2e/fresh-install.test.ts',
+  'test/reconcile/refusals.test.ts',
+  'test/reconcile/fresh-install.test.ts',
 ];
 const LEFT_OUT = new Set(['node_modules', '.git', 'bench-results']);
 

@@ -22,7 +22,7 @@ import {
   save as saveText,
   TOOLS,
   tool,
-} from '../tproxy-cli/netns-support.js';
+} from '../support/netns-support.js';
 import { loggingDnsServersRules } from './built-fixture-logging.js';
 import { multipleFlagsRules } from './built-fixture-multiple-flags.js';
 import { defaultRules, defaultRulesWithoutComments } from './built-fixtures.js';

@@ -1,8 +1,8 @@
 /**
  * The executor (reconcileHost) without root or a namespace: a fake host behind the HostPorts interface, in memory.
  * Rollback puts the previous files and kuma-dp back; fail-open removes the rules when even the previous kuma-dp is
- * not ready; a journal left by a killed run is undone before the next plan. The namespace tests in
- * test/reconcile-e2e check the same against the real thing.
+ * not ready; a journal left by a killed run is undone before the next plan. The namespace tests next to this file
+ * (refusals, rollback, crash-*) check the same against the real thing.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -10,7 +10,7 @@ import type { ExpectedRuleSet } from '../../src/model/ruleset.js';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
 import { parseKumaVersion } from '../../src/versions.js';
-import { foreignRestore } from '../tproxy-cli/netns-support.js';
+import { foreignRestore } from '../support/netns-support.js';
 
 export const FACTS: HostFacts = { loopbackInterface: 'lo', users: { 'kuma-dp': 5678, root: 0 }, ipv6: true };
 

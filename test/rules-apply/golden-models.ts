@@ -11,7 +11,7 @@ import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
 import { parseKumaVersion } from '../../src/versions.js';
 import { loadDistroGoldens } from '../iptables/goldens.js';
-import { distroFlags } from '../tproxy-cli/golden-inputs.js';
+import { distroFlags } from '../support/golden-inputs.js';
 
 export type Scenario = 'default' | 'with-multiple-flags';
 

@@ -8,12 +8,12 @@ import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
+import { FRESH_INSTALL_STEPS, factsFile, type Outcome, tproxyDiff } from '../support/e2e/e2e-cli.js';
+import { type E2eHost, HOST_ADDRESS, KUMA_DP_UID, PEER_ADDRESS } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { exec, type Result } from '../support/world/exec.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { removeUser, throwAwayUser } from '../support/world/users.js';
-import { FRESH_INSTALL_STEPS, factsFile, type Outcome, tproxyDiff } from './e2e-cli.js';
-import { type E2eHost, HOST_ADDRESS, KUMA_DP_UID, PEER_ADDRESS } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
 
 await describeE2e(
   'apply on a fresh host namespace',

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { Family } from '../../src/model/family.js';
 import type { DistroGolden } from '../iptables/goldens.js';
-import { KUMA_GOLDEN_CASES, KUMA_GOLDEN_VERSIONS } from '../support/kuma-golden.js';
+import { KUMA_GOLDEN_CASES, KUMA_GOLDEN_VERSIONS } from './kuma-golden.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'kg-tproxy-cli-'));
+const dir = mkdtempSync(join(tmpdir(), 'kg-golden-inputs-'));
 // Each test file evaluates this module afresh, so the hook removes that file's directory when it is done.
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;

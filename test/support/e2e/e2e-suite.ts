@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { netnsUnavailableReason } from '../support/netns.js';
-import { CLI } from '../support/world/cli.js';
-import { BACKENDS, type Backend } from '../support/world/iptables.js';
-import { ensureKumaDpUser } from '../support/world/users.js';
-import { removeDeadRuns } from '../support/world/world.js';
+import { netnsUnavailableReason } from '../netns.js';
+import { CLI } from '../world/cli.js';
+import { BACKENDS, type Backend } from '../world/iptables.js';
+import { ensureKumaDpUser } from '../world/users.js';
+import { removeDeadRuns } from '../world/world.js';
 import { createE2eHost, E2E_NAMES, type E2eHost, type HostOptions } from './e2e-host.js';
 
 type Body = (backend: Backend, fresh: (o?: HostOptions) => Promise<E2eHost>) => void;
@@ -41,7 +41,7 @@ function describeBackend(title: string, backend: Backend, why: string | undefine
           throw new Error(`CI must run the reconcile acceptance tests, but: ${why}`);
         });
       } else {
-        console.warn(`[reconcile-e2e] ${title}: skipped: ${why}`);
+        console.warn(`[reconcile] ${title}: skipped: ${why}`);
         it.skip(`skipped: ${why}`, () => undefined);
       }
       return;

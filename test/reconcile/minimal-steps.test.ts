@@ -5,11 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
+import { factsFile, type Outcome, stepKinds, tproxyDiff } from '../support/e2e/e2e-cli.js';
+import { type E2eHost, KUMA_DP_UID } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { normalized } from '../support/world/iptables.js';
-import { factsFile, type Outcome, stepKinds, tproxyDiff } from './e2e-cli.js';
-import { type E2eHost, KUMA_DP_UID } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
 
 await describeE2e(
   'apply runs only the steps a change needs',

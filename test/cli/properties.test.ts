@@ -14,10 +14,10 @@ import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { loadKumactlConfig } from '../../src/tproxy/kumactl-config.js';
 import { resolveHostFacts } from '../../src/tproxy/rules/host-facts.js';
 import { parseKumaVersion } from '../../src/versions.js';
+import { tempFile } from '../support/golden-inputs.js';
 import { describeWithNetns } from '../support/netns.js';
+import { FAMILIES, splitDryRun } from '../support/netns-support.js';
 import { runCli } from '../support/sample-repo.js';
-import { tempFile } from './golden-inputs.js';
-import { FAMILIES, splitDryRun } from './netns-support.js';
 
 const port = fc.integer({ min: 1, max: 65535 });
 const range = fc.tuple(port, port).map(([a, b]) => (a === b ? `${a}` : `${Math.min(a, b)}-${Math.max(a, b)}`));

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { expectRecoveredAndConsistent, killedApply } from '../support/e2e/crash-support.js';
+import { type E2eHost, KUMA_DP_UID } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
-import { expectRecoveredAndConsistent, killedApply } from './crash-support.js';
-import { type E2eHost, KUMA_DP_UID } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
 
 const NEW_VAR = '--dataplane-var=name=example-server-dataplane-2';
 const newRules = async (h: E2eHost) => (await h.save('ipv4')).includes('--dport 5432');

@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadDistroGoldens } from '../iptables/goldens.js';
+import { distroDiffArgv } from '../support/golden-inputs.js';
 import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 import { runCli } from '../support/sample-repo.js';
-import { distroDiffArgv } from './golden-inputs.js';
 
 const goldens = loadDistroGoldens();
 const path = (id: string) => `${KUMA_GOLDEN_DIR}/${id.replace('/', '/distro/')}.golden`;

@@ -1,8 +1,8 @@
 /** `kuma-gitops tproxy rules`: families, formats, help, and the errors a user can make. */
 import { describe, expect, it } from 'vitest';
 import { parseSave } from '../../src/iptables/parse-save.js';
+import { tempFile } from '../support/golden-inputs.js';
 import { runCli } from '../support/sample-repo.js';
-import { tempFile } from './golden-inputs.js';
 
 const rules = (...argv: string[]) => runCli(['tproxy', 'rules', ...argv]);
 const NO_IPV6 = tempFile({ ipv6: false });

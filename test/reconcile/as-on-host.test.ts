@@ -5,10 +5,10 @@
  * own network is never touched. The same host must look the same from both sides.
  */
 import { expect, it } from 'vitest';
+import { FRESH_INSTALL_STEPS, type Outcome } from '../support/e2e/e2e-cli.js';
+import { HOST_ADDRESS } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { rulesView } from '../support/world/iptables.js';
-import { FRESH_INSTALL_STEPS, type Outcome } from './e2e-cli.js';
-import { HOST_ADDRESS } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
 
 await describeE2e(
   'as on a host (no --netns, the CLI inside the namespace)',

@@ -3,8 +3,8 @@
  * (as kumactl of that version applies it) < kumactl flags after `--`, stdin, and the facts file contract.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempFile } from '../support/golden-inputs.js';
 import { runCli } from '../support/sample-repo.js';
-import { tempFile } from './golden-inputs.js';
 
 const ENV = 'KUMA_TRANSPARENT_PROXY_REDIRECT_INBOUND_PORT';
 /** The inbound port the rules redirect to, read back from the IPv4 save form. */

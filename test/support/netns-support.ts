@@ -8,7 +8,7 @@ import type { Family } from '../../src/model/family.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import { dockerSave, firewalldSave, kubeProxySave } from '../iptables/foreign-fixtures.js';
 import { foreignIpv6Restore } from '../iptables/foreign-ipv6-fixture.js';
-import type { Netns } from '../support/netns.js';
+import type { Netns } from './netns.js';
 
 export type Backend = 'nft' | 'legacy';
 export const BACKENDS: readonly Backend[] = ['nft', 'legacy'];

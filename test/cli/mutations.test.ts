@@ -22,8 +22,8 @@ import {
   withoutRule,
 } from '../iptables/mutations.js';
 import { decorateLikeSave } from '../iptables/save-decorations.js';
+import { distroDiffArgv } from '../support/golden-inputs.js';
 import { runCli } from '../support/sample-repo.js';
-import { distroDiffArgv } from './golden-inputs.js';
 
 interface Difference {
   kind: string;

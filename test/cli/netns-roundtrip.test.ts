@@ -7,10 +7,19 @@
 import { expect, it } from 'vitest';
 import { parseSave } from '../../src/iptables/parse-save.js';
 import type { Family } from '../../src/model/family.js';
+import { tempFile } from '../support/golden-inputs.js';
 import { describeWithNetns } from '../support/netns.js';
+import {
+  BACKENDS,
+  FAMILIES,
+  foreignPart,
+  foreignRestore,
+  save,
+  splitDryRun,
+  TOOLS,
+  tool,
+} from '../support/netns-support.js';
 import { runCli } from '../support/sample-repo.js';
-import { tempFile } from './golden-inputs.js';
-import { BACKENDS, FAMILIES, foreignPart, foreignRestore, save, splitDryRun, TOOLS, tool } from './netns-support.js';
 
 interface Scenario {
   name: string;

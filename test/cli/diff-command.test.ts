@@ -1,9 +1,9 @@
 /** `kuma-gitops tproxy diff`: the report, its exit codes, and live input it cannot read. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { DISTRO_FACTS, tempFile } from '../support/golden-inputs.js';
 import { KUMA_GOLDEN_DIR } from '../support/kuma-golden.js';
 import { runCli } from '../support/sample-repo.js';
-import { DISTRO_FACTS, tempFile } from './golden-inputs.js';
 
 const GOLDEN = `${KUMA_GOLDEN_DIR}/v2.14/distro/debian-12-default.iptables.golden`;
 const golden = readFileSync(GOLDEN, 'utf8');

@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { HOST_NAME } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
+import { HOST_NAME } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 
 await describeE2e(
   'host safety during apply',

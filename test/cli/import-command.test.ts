@@ -1,8 +1,8 @@
 /** `kuma-gitops tproxy import -- <kumactl flags>`: the YAML gives the same rules as the flags it came from. */
 import { describe, expect, it } from 'vitest';
+import { tempFile } from '../support/golden-inputs.js';
 import { KUMA_GOLDEN_CASES } from '../support/kuma-golden.js';
 import { runCli } from '../support/sample-repo.js';
-import { tempFile } from './golden-inputs.js';
 
 /** Every flag combination of Kuma's vectors: the kumactl dry-run cases and the distro flags case. */
 const flagCases = Object.entries(KUMA_GOLDEN_CASES).filter(

@@ -8,11 +8,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { type Outcome, stepKinds } from '../support/e2e/e2e-cli.js';
+import type { E2eHost } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { ownedLines, rulesView } from '../support/world/iptables.js';
-import { type Outcome, stepKinds } from './e2e-cli.js';
-import type { E2eHost } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
 
 const bothSaves = async (h: E2eHost) => ({
   ipv4: rulesView(await h.save('ipv4')),

@@ -15,8 +15,8 @@ import { kubeProxySave } from '../iptables/foreign-fixtures.js';
 import { loadDistroGoldens, withKumaRules } from '../iptables/goldens.js';
 import { foreignRule, makeRule } from '../iptables/mutations.js';
 import { decorateLikeSave } from '../iptables/save-decorations.js';
+import { tempFile } from '../support/golden-inputs.js';
 import { runCli } from '../support/sample-repo.js';
-import { tempFile } from './golden-inputs.js';
 
 const goldens = withKumaRules(loadDistroGoldens());
 

@@ -5,12 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { expectRecoveredAndConsistent, killedApply } from '../support/e2e/crash-support.js';
+import { type E2eHost, KUMA_DP_UID } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { exec } from '../support/world/exec.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { removeUser, throwAwayUser } from '../support/world/users.js';
-import { expectRecoveredAndConsistent, killedApply } from './crash-support.js';
-import { type E2eHost, KUMA_DP_UID } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
 
 interface Case {
   failpoint: string;

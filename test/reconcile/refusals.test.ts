@@ -6,12 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { COORD, type E2eHost, HOST_NAME } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { holdFlock, type Result } from '../support/world/exec.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { rulesView } from '../support/world/iptables.js';
 import { removeUser, throwAwayUser } from '../support/world/users.js';
-import { COORD, type E2eHost, HOST_NAME } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
 
 interface Snapshot {
   ipv4: string;

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KUMACTL_FACTS } from '../support/golden-inputs.js';
 import {
   DEAD_KUMACTL_GOLDEN,
   KUMA_GOLDEN_CASES,
@@ -14,7 +15,6 @@ import {
   normaliseKumactl,
 } from '../support/kuma-golden.js';
 import { runCli } from '../support/sample-repo.js';
-import { KUMACTL_FACTS } from './golden-inputs.js';
 
 const goldenCases = Object.entries(KUMA_GOLDEN_CASES).filter(
   ([name, c]) => name.startsWith('kumactl/') && c.golden !== null && !c.golden.endsWith(DEAD_KUMACTL_GOLDEN),

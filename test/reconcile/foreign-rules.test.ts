@@ -6,11 +6,11 @@
  * rules step together with the recovery that puts the old rules back.
  */
 import { expect, it } from 'vitest';
+import { killedApply } from '../support/e2e/crash-support.js';
+import type { E2eHost } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { fleetTproxy } from '../support/world/host-yaml.js';
 import { type Family, foreignView, ownedLines } from '../support/world/iptables.js';
-import { killedApply } from './crash-support.js';
-import type { E2eHost } from './e2e-host.js';
-import { describeE2e } from './e2e-suite.js';
 
 const net = (family: Family, v4: string, v6: string) => (family === 'ipv4' ? v4 : v6);
 

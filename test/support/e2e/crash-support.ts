@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { processesWith } from '../support/world/processes.js';
+import { processesWith } from '../world/processes.js';
 import { factsFile, type Outcome, tproxyDiff } from './e2e-cli.js';
 import { type E2eHost, HOST_NAME } from './e2e-host.js';
 

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadDistroGoldens, withKumaRules } from '../iptables/goldens.js';
+import { DISTRO_FACTS, distroFlags, distroVersion } from '../support/golden-inputs.js';
 import { runCli } from '../support/sample-repo.js';
-import { DISTRO_FACTS, distroFlags, distroVersion } from './golden-inputs.js';
 
 const MODERN_NFT = [
   'alpine-3',

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CLI } from '../support/world/cli.js';
-import { exec, type Result } from '../support/world/exec.js';
-import type { Family } from '../support/world/iptables.js';
+import { CLI } from '../world/cli.js';
+import { exec, type Result } from '../world/exec.js';
+import type { Family } from '../world/iptables.js';
 import { type E2eHost, PEER_ADDRESS } from './e2e-host.js';
 
 /** `apply --output json`: the outcome and its plan. */
