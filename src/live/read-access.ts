@@ -46,22 +46,28 @@ export function readAccess(needs: readonly KumaDpNeed[], who: Identity): Promise
   return Promise.all(needs.map((need) => readOne(need, who)));
 }
 
+/** A folder on the way to a path, with its stat; folders that do not exist are left out. */
+interface Folder {
+  path: string;
+  info: Stats;
+}
+
 async function readOne(need: KumaDpNeed, who: Identity): Promise<PathAccess> {
   const real = await realpathOrMissing(need.path);
   if (real === undefined && need.presence !== 'written') {
     return { ...need, state: need.presence === 'optional' ? 'ok' : 'missing' };
   }
-  // A file kuma-gitops writes gets its mode from kuma-gitops, and missing folders are made 0755: only the folders
-  // that exist already count. Both the path as written and where its links lead must be passable.
-  const folders = unique([
-    ...(await existingAncestors(need.path)),
-    ...(real === undefined ? [] : ancestors(dirname(real))),
-  ]);
-  for (const folder of folders) {
-    const info = await statOrMissing(folder);
-    if (info !== undefined && !permits(info, who, SEARCH)) return blocked(need, folder, 'folder', info);
+  // Both the path as written and where its links lead must be passable. Each folder is stat'ed once, here; a file
+  // kuma-gitops writes gets its mode from kuma-gitops and missing folders are made 0755, so only existing ones count.
+  const literal = ancestors(dirname(need.path));
+  const folders = await statFolders(unique([...literal, ...(real === undefined ? [] : ancestors(dirname(real)))]));
+  for (const { path, info } of folders) {
+    if (!permits(info, who, SEARCH)) return blocked(need, path, 'folder', info);
   }
-  if (need.presence === 'written') return { ...need, state: 'ok', ...(await writeSafety(need.path)) };
+  if (need.presence === 'written') {
+    const written = folders.filter((f) => literal.includes(f.path));
+    return { ...need, state: 'ok', ...(await writeSafety(written)) };
+  }
   if (real === undefined) return { ...need, state: 'ok' };
   const info = await statOrMissing(real);
   if (info === undefined) return { ...need, state: need.presence === 'optional' ? 'ok' : 'missing' };
@@ -70,55 +76,45 @@ async function readOne(need: KumaDpNeed, who: Identity): Promise<PathAccess> {
   const bits = need.access === 'read' ? [READ] : (await isScript(real)) ? [EXECUTE, READ] : [EXECUTE];
   if (bits.some((bit) => !permits(info, who, bit))) return blocked(need, need.path, 'file', info);
   if (need.access !== 'execute') return { ...need, state: 'ok' };
-  return { ...need, state: 'ok', ...(await binarySafety(need.path, real, info, folders)) };
+  return { ...need, state: 'ok', ...binarySafety(need.path, info, folders) };
 }
 
 /** Owned by root and writable by no one else: `mode` bits group/other write, unless sticky (/tmp) where allowed. */
 const rootOnly = (info: Stats, stickyOk: boolean) =>
   info.uid === 0 && ((info.mode & 0o022) === 0 || (stickyOk && (info.mode & 0o1000) !== 0));
 
+const unsafeFolder = ({ path, info }: Folder): { unsafe: Unsafe } => ({
+  unsafe: { path, kind: 'folder', mode: info.mode & 0o7777, uid: info.uid },
+});
+
 /** A binary: the file and every folder above it (as written and where links lead) only root can change. */
-async function binarySafety(path: string, real: string, info: Stats, folders: string[]): Promise<{ unsafe?: Unsafe }> {
+function binarySafety(path: string, info: Stats, folders: readonly Folder[]): { unsafe?: Unsafe } {
   if (!rootOnly(info, false)) return { unsafe: { path, kind: 'file', mode: info.mode & 0o7777, uid: info.uid } };
-  for (const folder of unique([...folders, ...ancestors(dirname(real))])) {
-    const f = await statOrMissing(folder);
-    if (f !== undefined && !rootOnly(f, true))
-      return { unsafe: { path: folder, kind: 'folder', mode: f.mode & 0o7777, uid: f.uid } };
-  }
-  return {};
+  const open = folders.find((f) => !rootOnly(f.info, true));
+  return open === undefined ? {} : unsafeFolder(open);
 }
 
 /**
- * A file root writes: no symbolic link on the way (where it leads is not what the path says), the folder it goes
- * into writable by root alone, and the folders above it changeable by root alone (a sticky /tmp is fine there).
+ * A file root writes, given the existing folders of its path as written: no symbolic link on the way (where it
+ * leads is not what the path says), the folder it goes into writable by root alone, and the folders above it
+ * changeable by root alone (a sticky /tmp is fine there).
  */
-async function writeSafety(path: string): Promise<{ unsafe?: Unsafe }> {
-  const existing = await existingAncestors(path);
+async function writeSafety(existing: readonly Folder[]): Promise<{ unsafe?: Unsafe }> {
   const nearest = existing.at(-1);
   if (nearest === undefined) return {};
-  const real = await realpathOrMissing(nearest);
-  if (real !== undefined && real !== nearest) {
-    const link = (
-      await Promise.all(existing.map(async (d) => ((await realpathOrMissing(d)) === d ? undefined : d)))
-    ).find((d) => d !== undefined)!;
-    const info = (await statOrMissing(link))!;
-    return {
-      unsafe: {
-        path: link,
-        kind: 'link',
-        mode: info.mode & 0o7777,
-        uid: info.uid,
-        target: await realpathOrMissing(link),
-      },
-    };
-  }
-  for (const folder of existing) {
-    const info = await statOrMissing(folder);
-    if (info !== undefined && !rootOnly(info, folder !== nearest)) {
-      return { unsafe: { path: folder, kind: 'folder', mode: info.mode & 0o7777, uid: info.uid } };
+  const real = await realpathOrMissing(nearest.path);
+  if (real !== undefined && real !== nearest.path) {
+    // The first folder, from the root down, whose real path differs from the written one is the link.
+    for (const folder of existing) {
+      const target = await realpathOrMissing(folder.path);
+      if (target !== folder.path) {
+        const { mode, uid } = folder.info;
+        return { unsafe: { path: folder.path, kind: 'link', mode: mode & 0o7777, uid, target } };
+      }
     }
   }
-  return {};
+  const open = existing.find((f) => !rootOnly(f.info, f !== nearest));
+  return open === undefined ? {} : unsafeFolder(open);
 }
 
 const blocked = (need: KumaDpNeed, path: string, kind: Blocker['kind'], info: Stats): PathAccess => ({
@@ -136,10 +132,13 @@ function ancestors(dir: string): string[] {
   }
 }
 
-async function existingAncestors(path: string): Promise<string[]> {
-  const chain = ancestors(dirname(path));
-  const present = await Promise.all(chain.map(async (d) => (await statOrMissing(d))?.isDirectory() === true));
-  return chain.slice(0, present.indexOf(false) === -1 ? chain.length : present.indexOf(false));
+/** The folders that exist, with their stats, in the order given; read concurrently. */
+async function statFolders(paths: readonly string[]): Promise<Folder[]> {
+  const infos = await Promise.all(paths.map((path) => statOrMissing(path)));
+  return paths.flatMap((path, i) => {
+    const info = infos[i];
+    return info?.isDirectory() ? [{ path, info }] : [];
+  });
 }
 
 const unique = (paths: string[]) => [...new Set(paths)];
