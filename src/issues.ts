@@ -34,6 +34,13 @@ const bounded = (message: string): string =>
     ? message
     : `${message.slice(0, MAX_MESSAGE)}... (${message.length - MAX_MESSAGE} more characters)`;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Control characters other than newline and tab as `\xNN`: repository text must not move a terminal. */
+export const escapeControls = (text: string): string =>
+  text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+
 /** A piece of input quoted in a message: JSON-quoted (control characters visible), at most `max` characters. */
 export function quoteInput(text: string, max = 200): string {
   return text.length <= max

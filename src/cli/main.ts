@@ -1,5 +1,5 @@
 import { KumaGitopsError, UsageError } from '../errors.js';
-import { formatIssue } from '../issues.js';
+import { escapeControls, formatIssue } from '../issues.js';
 import { formatHelp, parseArgs } from './args.js';
 import type { Command, CommandIo } from './command.js';
 
@@ -28,18 +28,11 @@ Commands:
 Run 'kuma-gitops <command> --help' for a command's flags.
 `;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
 /**
- * Everything the CLI prints goes through here: text from a repository (a host name, a var, a template line) may
- * carry terminal escapes that would rewrite the operator's screen. Control characters other than newline and tab
- * are shown as `\xNN`; JSON output has them escaped already.
+ * Run the CLI; returns the exit code. Never throws. Everything it prints goes through escapeControls: text from a
+ * repository (a host name, a var, a template line) may carry terminal escapes that would rewrite the operator's
+ * screen; JSON output has them escaped already.
  */
-export const escapeControls = (text: string): string =>
-  text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-
-/** Run the CLI; returns the exit code. Never throws. */
 export async function main(argv: readonly string[], rawIo: CommandIo): Promise<number> {
   const io: CommandIo = {
     ...rawIo,

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { escapeControls } from '../issues.js';
 
 /**
  * The last lines of kuma-dp's log, fit to quote in an error: a bounded number of lines of bounded length, control
@@ -19,16 +20,12 @@ const TAIL_BYTES = 64 * 1024;
 
 const JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /(bearer\s+)\S+/gi;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is escaped.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** One log line as it may be shown: no control characters, no token, at most MAX_LINE characters. */
 export function sanitizeLogLine(line: string): string {
-  const safe = line
-    .replace(JWT, '[token redacted]')
-    .replace(BEARER, '$1[redacted]')
-    .replace(/\t/g, ' ')
-    .replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const safe = escapeControls(
+    line.replace(JWT, '[token redacted]').replace(BEARER, '$1[redacted]').replace(/\t/g, ' '),
+  );
   return safe.length > MAX_LINE ? `${safe.slice(0, MAX_LINE)}... (${safe.length - MAX_LINE} more characters)` : safe;
 }
 
