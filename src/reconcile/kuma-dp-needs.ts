@@ -24,19 +24,23 @@ export function kumaDpNeeds(host: DesiredHost, command: KumaDpCommand, written: 
   // Envoy and CoreDNS: the configured path is only kuma-dp's first candidate; it then tries next to its own
   // executable and in its working directory (kumahq/kuma pkg/util/files/lookup_binary.go, LookupBinaryPath, as
   // used by app/kuma-dp/pkg/dataplane/envoy and .../dnsserver). Inferred: a missing configured path is not fatal.
-  const binary = (purpose: KumaDpNeedPurpose, path: string): KumaDpNeed[] =>
-    path.startsWith('/') ? [{ purpose, path, access: 'execute', presence: 'optional' }] : [];
+  const binary = (purpose: KumaDpNeedPurpose, path: string): KumaDpNeed => ({
+    purpose,
+    path,
+    access: 'execute',
+    presence: 'optional',
+  });
   const needs: KumaDpNeed[] = [
     // runuser execs it as the user: it must exist.
     { purpose: 'kuma-dp binary', path: kd.binary, access: 'execute', presence: 'required' },
-    ...binary('Envoy binary', env.KUMA_DATAPLANE_RUNTIME_BINARY_PATH ?? kd.envoyBinary),
+    binary('Envoy binary', env.KUMA_DATAPLANE_RUNTIME_BINARY_PATH ?? kd.envoyBinary),
     file('Dataplane file', dataplaneFile),
     file('dataplane token file', tokenFile),
   ];
   // CoreDNS runs only with DNS on and without the embedded DNS proxy (a non-zero KUMA_DNS_PROXY_PORT, ≤2.14).
   const embeddedProxy = env.KUMA_DNS_PROXY_PORT !== undefined && Number(env.KUMA_DNS_PROXY_PORT) !== 0;
   if (dnsEnabled && !embeddedProxy) {
-    needs.push(...binary('CoreDNS binary', env.KUMA_DNS_CORE_DNS_BINARY_PATH ?? kd.corednsBinary));
+    needs.push(binary('CoreDNS binary', env.KUMA_DNS_CORE_DNS_BINARY_PATH ?? kd.corednsBinary));
   }
   // kuma-dp reads the tproxy config file only when it is passed to it (--transparent-proxy-config, 2.11+).
   for (const arg of command.argv) {
@@ -49,5 +53,6 @@ export function kumaDpNeeds(host: DesiredHost, command: KumaDpCommand, written: 
   if (caFile !== undefined && caFile !== '' && env.KUMA_CONTROL_PLANE_CA_CERT === undefined) {
     needs.push(file('control plane CA file', caFile));
   }
+  // A relative path is already an error of validation (kuma-dp.relative-path): nothing to check on the host.
   return needs.filter((need) => need.path.startsWith('/'));
 }
