@@ -46,12 +46,18 @@ export async function gitRepoReader(repoDir: string, ref: string, cache: BlobCac
   if (root) await readTree(dir, root, '', oids, links);
   const label = `${ref} (${commit.slice(0, 7)})`;
   const spend = repoBudget(label);
+  const tooLargeBlobs = new Map<string, number>();
   const blobText = async (oid: string) => {
     let text = cache.get(oid);
     if (text === undefined) {
-      // isomorphic-git has no size query: a blob is inflated before its size is known (limit checked after).
+      const known = tooLargeBlobs.get(oid);
+      if (known !== undefined) return known;
+      // isomorphic-git has no size query: a blob is inflated before its size is known (limit checked after), once.
       const { blob } = await git.readBlob({ fs, dir, oid, cache: gitCache });
-      if (blob.length > MAX_FILE_BYTES) return blob.length;
+      if (blob.length > MAX_FILE_BYTES) {
+        tooLargeBlobs.set(oid, blob.length);
+        return blob.length;
+      }
       spend(blob.length);
       text = Buffer.from(blob).toString('utf8');
       cache.set(oid, text);

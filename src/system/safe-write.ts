@@ -50,7 +50,8 @@ export function writeFileSafely(path: string, content: string | Uint8Array, o: S
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
     try {
-      writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+      const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
       if (o.uid !== undefined && o.gid !== undefined) fchownSync(fd, o.uid, o.gid);
       fchmodSync(fd, o.mode ?? 0o644);
       fsyncSync(fd);
