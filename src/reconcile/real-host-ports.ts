@@ -4,12 +4,13 @@ import { formatSave } from '../iptables/format-save.js';
 import type { IptablesBackend } from '../live/iptables-backend.js';
 import type { NetworkFacts } from '../live/read-facts.js';
 import { type ReadLiveStateOptions, readLive } from '../live/read-live-state.js';
+import { rulesBackendOf } from '../live/read-rules.js';
 import { readUserDb, type UserDb } from '../live/users.js';
 import type { Family } from '../model/family.js';
 import type { HostTarget } from '../model/host-target.js';
 import { type EventLog, loggerOf } from '../model/log.js';
 import { applyRules, removeOwned, restoreOwned } from '../rules-apply/apply-rules.js';
-import { type RulesBackend, rulesBackend } from '../rules-apply/backend.js';
+import type { RulesBackend } from '../rules-apply/backend.js';
 import { extractOwned } from '../rules-apply/owned-state.js';
 import { type RulesSnapshot, snapshotFromSave } from '../rules-apply/snapshot.js';
 import { stopTimeoutMs } from '../supervisor/drain-time.js';
@@ -33,10 +34,7 @@ export function realHostPorts(o: {
 }): HostPorts {
   const { runner, supervisor, target, backend } = o;
   let prepared: ReadLiveStateOptions | undefined = { network: o.network, users: o.users };
-  const rules: RulesBackend = rulesBackend(backend.backend, {
-    ipv4: backend.commands.ipv4,
-    ...(backend.commands.ipv6 ? { ipv6: backend.commands.ipv6 } : {}),
-  });
+  const rules: RulesBackend = rulesBackendOf(backend);
   const logger = loggerOf(o.log);
   // kumactl's own wait settings from the tproxy config; they only matter on legacy (the xtables lock).
   const waits = { wait: target.rules.wait, waitIntervalUs: target.rules.waitIntervalUs };

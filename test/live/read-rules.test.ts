@@ -76,4 +76,18 @@ await describeWithNetns('read-rules in real namespaces', TOOLS, (fresh) => {
     const live = await readRules(runner, broken);
     expect(Object.keys(live.families)).toEqual(['ipv4']);
   });
+
+  it('an iptables-save that fails is rules.read-failed naming the command, from the same reader the apply path uses', async () => {
+    const ns = await fresh();
+    const runner = createCommandRunner({ netns: ns.name });
+    const backend = await detectIptablesBackend(runner);
+    const broken: IptablesBackend = {
+      ...backend,
+      commands: { ...backend.commands, ipv4: { iptables: 'false', save: 'false', restore: 'false' } },
+    };
+    await expect(readRules(runner, broken)).rejects.toMatchObject({
+      code: 'rules.read-failed',
+      message: expect.stringMatching(/^ipv4 rules: false exited with 1: /),
+    });
+  });
 });
