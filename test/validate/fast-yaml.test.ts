@@ -33,6 +33,10 @@ describe('fast YAML path for rendered Dataplanes', () => {
     ['sequences at the key indent and deeper', 'a:\n- x: 1\n  y: 2\n- z\nb:\n  - 1\n  - 2\nc: 3\n'],
     ['comments and blank lines', '# head\n\na: 1\n  # inner\nb:\n\n  c: 2\n'],
     ['root sequence', '- a\n- b: 1\n  c: 2\n'],
+    ['flow collections typed by YAML 1.1', 'a: {b: 1, on: yes}\nc: [yes, 0x10, web, 1:30]\nd: []\ne: {}\n'],
+    ['quoted values stay strings', 'a: "yes"\nb: \'010\'\nc: "x y"\n'],
+    ['trailing comments', 'a: 1 # c\nb: web # d\n'],
+    ['values with spaces', 'a: b c\nd: hello world 1\n'],
   ])('%s', (_name, text) => {
     const f = fast(text);
     expect(f).toBeDefined();
@@ -40,16 +44,19 @@ describe('fast YAML path for rendered Dataplanes', () => {
   });
 
   it.each([
-    ['a flow map', 'a: {b: 1}\n'],
-    ['a quoted value', 'a: "x"\n'],
-    ['an inline comment', 'a: 1 # c\n'],
+    ['an anchor', 'a: &x 1\nb: *x\n'],
+    ['a block scalar', 'a: |\n  x\n'],
+    ['an escaped string', 'a: "x\\ny"\n'],
+    ['a nested flow collection', 'a: [[1]]\n'],
+    ['a null in a flow collection', 'a: [~]\n'],
+    ['a tag', 'a: !!str 1\n'],
     ['a duplicate key', 'a: 1\na: 2\n'],
+    ['keys that are equal once typed', 'on: 1\ntrue: 2\n'],
     ['a merge key', '<<: {a: 1}\n'],
     ['a document marker', '---\na: 1\n'],
     ['a value ending in a colon', 'a: b:\n'],
     ['a tab', 'a:\n\tb: 1\n'],
     ['a multi-line scalar', 'a: b\n  c\n'],
-    ['a value with a space', 'a: b c\n'],
   ])('leaves %s to the full parser', (_name, text) => expect(fast(text)).toBeUndefined());
 
   it('agrees with the full parser on random block documents', () => {
@@ -67,6 +74,12 @@ describe('fast YAML path for rendered Dataplanes', () => {
       'true',
       'x-y_z',
       '8080',
+      '"yes"',
+      "'0x10'",
+      'a b',
+      '1 # note',
+      '[1, on, web]',
+      '{k: no, l: 2}',
     );
     const key = fc.constantFrom('a', 'b', 'port', 'kuma.io/service', 'x_1', '1', 'on');
     const doc: fc.Arbitrary<string> = fc

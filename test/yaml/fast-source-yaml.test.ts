@@ -52,6 +52,7 @@ describe('fast path for desired-state YAML files', () => {
     ['comments', '# top\na: 1 # one\nb:\n  # inner\n  c: 2\n'],
     ['flow collections', 'a: [1, two, 3.5]\nb: { x: 1, y: z }\nc: []\nd: {}\n'],
     ['sequences of maps', 'a:\n  - x: 1\n    y: [1, 2]\n  - z\nb:\n- 1\n- 2\nc: 3\n'],
+    ['flow collections as sequence items', 'a:\n  - { x: 1 }\n  - [1, b]\n'],
   ])('%s', (_name, text) => {
     expect(agree(text)).toBe(true);
   });
