@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
-import { compileRepo } from '../compile/compile-repo.js';
-import { loadRepo } from '../desired/load-repo.js';
-import { KumaGitopsError, ValidationError } from '../errors.js';
+import { compileHostAt, renderedOrThrow } from '../compile/compile-at-revision.js';
+import { KumaGitopsError } from '../errors.js';
 import { dirRepoReader } from '../io/dir-reader.js';
 import { detectIptablesBackend } from '../live/iptables-backend.js';
 import { composeHostFacts, readNetworkFacts } from '../live/read-facts.js';
 import { readUserDb } from '../live/users.js';
 import type { HostTarget } from '../model/host-target.js';
 import type { EventLog } from '../model/log.js';
-import type { HostResult } from '../render/rendered-host.js';
+import type { RenderedHost } from '../render/rendered-host.js';
 import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
 import { createCommandRunner } from '../system/execa-runner.js';
 import type { HostPolicy } from '../validate/host-policy.js';
@@ -17,15 +16,18 @@ import type { HostPorts } from './host-ports.js';
 import { realHostPorts } from './real-host-ports.js';
 import { checkXtablesLock } from './xtables-lock.js';
 
-export interface PrepareOptions {
-  repo: string;
+export interface HostContext {
   host: string;
   netns: string | undefined;
   stateDir: string;
   supervisor: 'process' | 'systemd';
+  log: EventLog;
+}
+
+export interface PrepareOptions extends HostContext {
+  repo: string;
   /** What the repository may make this host do (host-side, never from the repository). */
   policy: HostPolicy;
-  log: EventLog;
 }
 
 /**
@@ -33,32 +35,35 @@ export interface PrepareOptions {
  * computed from the host's live facts. Each failure is an error that says what to do; nothing has changed yet.
  */
 export async function prepareHost(o: PrepareOptions): Promise<{ target: HostTarget; ports: HostPorts }> {
+  refuseUnlessRootAndNetns(o.host, o.netns);
+  const result = await compileHostAt(dirRepoReader(o.repo), o.host, o.policy);
+  return prepareRendered(o, renderedOrThrow(result, o.repo));
+}
+
+/** The checks that need no repository: a reconcile runs as root, in a namespace that exists. */
+export function refuseUnlessRootAndNetns(host: string, netns: string | undefined): void {
   if (process.getuid?.() !== 0) {
     throw new KumaGitopsError(
       'reconcile.not-root',
-      `reconciling host ${o.host} needs root (iptables, users, files under /kuma): run it with sudo or as root; nothing was changed`,
+      `reconciling host ${host} needs root (iptables, users, files under /kuma): run it with sudo or as root; nothing was changed`,
     );
   }
   // `ip netns exec` into a missing namespace fails every command alike; iptables detection would then say
   // "install the iptables package". /run/netns is where `ip netns add` puts them (iproute2 ip-netns(8)).
-  if (o.netns !== undefined && !existsSync(`/run/netns/${o.netns}`)) {
+  if (netns !== undefined && !existsSync(`/run/netns/${netns}`)) {
     throw new KumaGitopsError(
       'netns.missing',
-      `network namespace ${o.netns} does not exist (no /run/netns/${o.netns}): create it with ip netns add, or leave out --netns; nothing was changed`,
-      { netns: o.netns },
+      `network namespace ${netns} does not exist (no /run/netns/${netns}): create it with ip netns add, or leave out --netns; nothing was changed`,
+      { netns },
     );
   }
-  const repo = await loadRepo(dirRepoReader(o.repo));
-  // compileRepo throws host.unknown for a host the repository does not have: one result is certain.
-  const [result] = compileRepo(repo, o.host, o.policy) as [HostResult];
-  const errors = result.issues.filter((i) => i.severity === 'error');
-  const rendered = result.rendered;
-  if (errors.length > 0 || rendered === undefined) {
-    throw new ValidationError(
-      `the desired state of host ${o.host} in ${o.repo} is invalid (${errors.length} error(s)); nothing was changed`,
-      errors,
-    );
-  }
+}
+
+/** The composition root: the real adapters (runner, supervisor, ports) and the target for an already compiled host. */
+export async function prepareRendered(
+  o: HostContext,
+  rendered: RenderedHost,
+): Promise<{ target: HostTarget; ports: HostPorts }> {
   const runner = createCommandRunner({ netns: o.netns });
   const [backend, users, network] = await Promise.all([
     detectIptablesBackend(runner),
