@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tproxy: async () => (await import('./commands/tproxy.js')).tproxyCommand,
   plan: async () => (await import('./commands/plan.js')).planCommand,
   apply: async () => (await import('./commands/apply.js')).applyCommand,
+  agent: async () => (await import('./commands/agent.js')).agentCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
 };
 
 const SUMMARY = `kuma-gitops: run Kuma's transparent proxy on VMs and bare metal from git.
@@ -24,6 +26,8 @@ Commands:
   tproxy     kumactl's transparent-proxy rules: print them (rules), check a host's iptables-save (diff), import flags
   plan       read a host and show the steps to its desired state (exit 2 when there are some)
   apply      reconcile a host in the guide's safe order, rolling back when kuma-dp does not become ready
+  agent      follow a branch of the repository and keep this host on its last good revision
+  status     the agent's view of this host (exit 2 when degraded)
 
 Run 'kuma-gitops <command> --help' for a command's flags.
 `;

@@ -84,6 +84,7 @@ export async function startGitServer(o: GitServerOptions): Promise<GitServer> {
   const { port } = server.address() as AddressInfo;
   state.url = `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   state.close = async () => {
+    if (!server.listening) return;
     for (const s of sockets) s.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };

@@ -1,0 +1,30 @@
+import { prepareRendered } from '../reconcile/prepare-host.js';
+import { reconcileHost } from '../reconcile/reconcile-host.js';
+import type { AgentConfig } from './agent-config.js';
+import type { ApplyRendered } from './apply-revision.js';
+
+/**
+ * The agent's door to the host: the same composition root and reconciler `kuma-gitops apply` uses, in-process
+ * (lock, journal, safe order, readiness gate, rollback), with the agent's host-side settings.
+ */
+export function hostDoor(config: AgentConfig): ApplyRendered {
+  return async (rendered, commit, log) => {
+    const context = {
+      host: config.host,
+      netns: config.netns,
+      stateDir: config.stateDir,
+      supervisor: config.supervisor,
+      log: (event: string, data?: Record<string, unknown>) => log(event, { ...data, commit }),
+    };
+    const { target, ports } = await prepareRendered(context, rendered);
+    return reconcileHost({
+      target,
+      ports,
+      stateDir: config.stateDir,
+      readyTimeoutMs: config.readyTimeoutMs,
+      failPolicy: config.failPolicy,
+      dryRun: false,
+      log: context.log,
+    });
+  };
+}

@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { askReady } from '../supervisor/ready-probe.js';
+import { createCommandRunner } from '../system/execa-runner.js';
+import { pidExists } from '../system/pid-exists.js';
+import type { AgentConfig } from './agent-config.js';
+import { agentDir, readAgentState } from './agent-state.js';
+import { type AgentStatusReport, statusReport } from './agent-status.js';
+
+/** The status report from the state directory, kuma-dp's supervisor record and one `GET /ready`. */
+export async function readAgentStatus(config: AgentConfig): Promise<AgentStatusReport> {
+  const stateFile = join(agentDir(config.stateDir), 'state.json');
+  const state = existsSync(stateFile) ? readAgentState(config.stateDir) : undefined;
+  const runner = createCommandRunner({ netns: config.netns });
+  const supervisor =
+    config.supervisor === 'systemd'
+      ? (await import('../supervisor/systemd-supervisor.js')).createSystemdSupervisor({ host: config.host, runner })
+      : (await import('../supervisor/process-supervisor.js')).createProcessSupervisor({
+          host: config.host,
+          stateDir: config.stateDir,
+          netns: config.netns,
+        });
+  const kumaDpPid = (await supervisor.status().catch(() => undefined))?.pid;
+  const port = state?.lastGood?.readinessPort;
+  let ready: { ok: boolean; error?: string } | undefined;
+  if (kumaDpPid !== undefined && port !== undefined) {
+    // Inferred: loopback IPv4, as for an IPv4 Dataplane address (kuma-dp binds its readiness server to it).
+    const answer = await askReady({ address: '127.0.0.1', port }, { runner });
+    ready =
+      answer.status === 200
+        ? { ok: true }
+        : { ok: false, error: answer.error ?? `HTTP ${answer.status} ${answer.body?.trim() ?? ''}`.trim() };
+  }
+  return statusReport(config, state, { agentPid: lockOwner(config.stateDir), kumaDpPid, ready });
+}
+
+function lockOwner(stateDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(agentDir(stateDir), 'lock'), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 && pidExists(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

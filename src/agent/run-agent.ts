@@ -1,0 +1,104 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { KumaGitopsError } from '../errors.js';
+import { readHostOwnedFile } from '../io/host-owned-file.js';
+import type { EventLog } from '../model/log.js';
+import { refuseUnlessRootAndNetns } from '../reconcile/prepare-host.js';
+import { acquirePidLock } from '../system/pid-lock.js';
+import type { AgentConfig } from './agent-config.js';
+import { agentDir, readAccepted, readAgentState, writeAgentState } from './agent-state.js';
+import { type ApplyRendered, applyRevision, type RevisionContext } from './apply-revision.js';
+import { authorizationOf } from './credentials.js';
+import { openGitSource } from './git-source.js';
+import { hostDoor } from './host-door.js';
+import { type SyncResult, syncOnce } from './sync-once.js';
+import { type Wakeup, wakeup } from './wakeup.js';
+
+export interface AgentRunOptions {
+  config: AgentConfig;
+  /** One sync, then exit (cron-style use, tests). */
+  once?: boolean;
+  log: EventLog;
+  /** The door to the host; tests of the loop alone pass their own. */
+  apply?: ApplyRendered;
+  /** Owner uid required of the operator's files (root; tests that cannot chown pass their own). */
+  owner?: number;
+  /** Signals come in through this (SIGHUP: sync now; SIGTERM/SIGINT: stop after the current step). */
+  signals?: (w: Wakeup) => () => void;
+  salt: string;
+}
+
+/**
+ * The agent: one per state directory. At start it converges the host to its last good revision from local state
+ * (a reboot needs no network), then follows the branch: a sync per poll interval (with up to 10% jitter so a fleet
+ * does not poll in step), or at once on SIGHUP. Returns the exit code of `--once` (0 ok, 2 not on the branch head).
+ */
+export async function runAgent(o: AgentRunOptions): Promise<number> {
+  const { config, log } = o;
+  if (o.apply === undefined) refuseUnlessRootAndNetns(config.host, config.netns);
+  prepareStateDir(config.stateDir);
+  const release = acquirePidLock(`${agentDir(config.stateDir)}/lock`, (owner, path) => ({
+    code: 'agent.locked',
+    message: `another kuma-gitops agent (pid ${owner}) uses the state directory ${config.stateDir}: run one agent per state directory, or remove ${path} if that process is not kuma-gitops`,
+  }));
+  const w = wakeup();
+  const unhook = o.signals?.(w) ?? (() => undefined);
+  try {
+    const state = readAgentState(config.stateDir);
+    const ca = config.source.caFile === undefined ? undefined : readTrusted(config.source.caFile, o.owner);
+    const source = await openGitSource({
+      stateDir: config.stateDir,
+      url: config.source.url,
+      branch: config.source.branch,
+      authorization: authorizationOf(config, o.owner),
+      ca,
+      timeoutMs: config.source.timeoutMs,
+      logger: { info: (d, m) => log(m, d), warn: (d, m) => log(`warning: ${m}`, d) },
+    });
+    const ctx: RevisionContext = {
+      config,
+      gitdir: source.gitdir,
+      salt: o.salt,
+      apply: o.apply ?? hostDoor(config),
+      log,
+      now: () => new Date(),
+    };
+    if (state.lastGood && (await source.has(state.lastGood.commit))) {
+      log('converging to the last good revision from local state', { commit: state.lastGood.commit });
+      const r = await applyRevision(ctx, state, state.lastGood.commit, { converge: true });
+      log('converged', { result: r.kind, commit: r.commit, ...('reason' in r ? { reason: r.reason } : {}) });
+      writeAgentState(config.stateDir, state);
+    }
+    let last: SyncResult | undefined;
+    while (!w.stopped) {
+      last = await syncOnce(ctx, source, state, readAccepted(config.stateDir));
+      writeAgentState(config.stateDir, state);
+      if (o.once) break;
+      await w.sleep(jittered(config.source.pollMs));
+    }
+    return last === undefined || state.lastSync?.ok ? 0 : 2;
+  } finally {
+    unhook();
+    release();
+  }
+}
+
+const jittered = (ms: number) => Math.round(ms * (1 + Math.random() * 0.1));
+
+function prepareStateDir(dir: string): void {
+  try {
+    mkdirSync(agentDir(dir), { recursive: true, mode: 0o700 });
+    accessSync(agentDir(dir), constants.W_OK);
+  } catch (e) {
+    throw new KumaGitopsError(
+      'agent.state-unwritable',
+      `the state directory ${dir} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): the agent keeps its last good revision and journal there; make it writable by root, or set stateDir`,
+      { stateDir: dir },
+    );
+  }
+}
+
+function readTrusted(path: string, owner?: number): string {
+  const r = readHostOwnedFile(path, 'trusted', owner);
+  if ('problem' in r) throw new KumaGitopsError(r.problem.code, `${r.problem.message}: ${r.problem.hint}`, { path });
+  return r.text;
+}

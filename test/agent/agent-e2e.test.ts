@@ -1,0 +1,160 @@
+/**
+ * Acceptance of the agent on a real host namespace (nft backend), following a repository served by Debian's
+ * `git http-backend` over HTTP with Basic auth: a commit is applied; a commit whose kuma-dp never becomes ready is
+ * rolled back and quarantined while the host keeps serving, and not tried again until the host's inputs change; a
+ * commit that does not change the host is recorded without a plan; an invalid commit and a force-push are refused
+ * (the force-push until an operator accepts it); a restart without the server converges from local state; two agents
+ * on one state directory are refused; SIGTERM stops a running agent.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { type AgentEvent, type AgentHost, followedHost, TOKEN } from '../support/e2e/agent-host.js';
+import type { E2eHost } from '../support/e2e/e2e-host.js';
+import { describeE2e } from '../support/e2e/e2e-suite.js';
+
+const results = (events: AgentEvent[]) => events.filter((e) => e.msg === 'sync').map((e) => e.result);
+const state = (h: E2eHost) =>
+  JSON.parse(readFileSync(join(h.stateDir, 'agent', 'state.json'), 'utf8')) as {
+    lastGood?: { commit: string };
+    quarantined: { commit: string; reason: string }[];
+    refused?: { commit: string; code: string; reason: string };
+  };
+const head = (a: AgentHost) => readFileSync(join(a.h.repo, '.git', 'refs', 'heads', 'main'), 'utf8').trim();
+
+await describeE2e(
+  'agent',
+  (_backend, fresh) => {
+    let a: AgentHost;
+    let original: string;
+    let firstApplied: string;
+
+    it('applies the branch head, and a poll with nothing new changes nothing', async () => {
+      // Only the bad revision below (port=9999) never gets ready.
+      const h = await fresh({ env: { KUMA_STANDIN_NEVER_READY_IF_VAR: 'port=9999' } });
+      a = await followedHost(h);
+      const r = await a.once();
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(results(r.events)).toEqual(['applied']);
+      firstApplied = head(a);
+      expect(state(h).lastGood?.commit).toBe(firstApplied);
+      expect(await h.ready()).toMatchObject({ status: 200 });
+      expect((await h.plan()).code).toBe(0);
+      // The token went to the server with the first request and is nowhere in the logs or the state.
+      expect(a.server.requests.every((q) => q.authorization)).toBe(true);
+      expect(r.stdout + r.stderr).not.toContain(TOKEN);
+      expect(readFileSync(join(h.stateDir, 'agent', 'state.json'), 'utf8')).not.toContain(TOKEN);
+
+      const again = await a.once();
+      expect(again.code).toBe(0);
+      expect(results(again.events)).toEqual(['same']);
+      expect(again.events.some((e) => e.msg === 'revision applied')).toBe(false);
+    });
+
+    it('quarantines a revision whose kuma-dp never becomes ready; the host keeps serving the previous one', async () => {
+      const { h } = a;
+      const good = head(a);
+      const argv = h.kumaDpProcesses()[0]!.argv;
+      original = readFileSync(join(h.repo, 'hosts/example-server.yaml'), 'utf8');
+      a.writeConfig({ readyTimeout: '4s' });
+      await h.setHost({ vars: { port: 9999 } });
+      const bad = a.commit({}, 'port 9999 (never ready)');
+      const r = await a.once();
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(results(r.events)).toEqual(['rolled-back']);
+      expect(state(h).lastGood?.commit).toBe(good);
+      expect(state(h).quarantined.map((q) => q.commit)).toEqual([bad]);
+      expect(h.kumaDpProcesses()[0]!.argv).toEqual(argv);
+      expect(await h.ready()).toMatchObject({ status: 200 });
+
+      // Not tried again: neither at the next poll, nor for a commit that leaves this host's inputs as they were.
+      const held = await a.once();
+      expect(results(held.events)).toEqual(['held']);
+      a.commit({ 'README.md': 'notes\n' }, 'a note, same inputs');
+      const same = await a.once();
+      expect(results(same.events)).toEqual(['quarantined']);
+      expect(same.events.some((e) => e.msg === 'apply failed, rolling back')).toBe(false);
+    });
+
+    it('records a revision that does not change this host, without a plan', async () => {
+      const { h } = a;
+      a.writeConfig();
+      const fixed = a.commit({ 'hosts/example-server.yaml': original }, 'back to the host file that works');
+      const r = await a.once();
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(results(r.events)).toEqual(['recorded']);
+      expect(r.events.some((e) => e.msg === 'step')).toBe(false);
+      expect(state(h).lastGood?.commit).toBe(fixed);
+    });
+
+    it('refuses an invalid revision and leaves the host untouched', async () => {
+      const { h } = a;
+      const before = state(h).lastGood?.commit;
+      const bad = a.commit({ 'hosts/example-server.yaml': 'dataplane: [\n' }, 'broken YAML');
+      const r = await a.once();
+      expect(r.code).toBe(2);
+      expect(results(r.events)).toEqual(['invalid']);
+      expect(state(h).refused).toMatchObject({ commit: bad, code: 'agent.invalid-revision' });
+      expect(state(h).refused!.reason).toMatch(/hosts\/example-server\.yaml:\d+/);
+      expect(state(h).lastGood?.commit).toBe(before);
+      expect(await h.ready()).toMatchObject({ status: 200 });
+    });
+
+    it('refuses a force-push naming both commits, until an operator accepts it', async () => {
+      const { h } = a;
+      const good = state(h).lastGood!.commit;
+      // History rewritten from the first applied commit (a working host file), dropping everything since.
+      const rewritten = a.forcePush(firstApplied, { 'README.md': 'rewritten history\n' }, 'rewritten');
+      const r = await a.once();
+      expect(r.code).toBe(2);
+      expect(results(r.events)).toEqual(['refused']);
+      expect(state(h).refused).toMatchObject({ commit: rewritten, code: 'agent.rewind' });
+      expect(state(h).refused!.reason).toContain(good.slice(0, 12));
+      expect(state(h).refused!.reason).toContain(`kuma-gitops agent accept ${rewritten}`);
+
+      const accept = await a.cli(['agent', 'accept', '--revision', rewritten.slice(0, 10)]);
+      expect(accept.code, accept.stderr).toBe(0);
+      expect(accept.stdout).toMatch(new RegExp(`accepted ${rewritten}`));
+      const applied = await a.once();
+      expect(applied.code, applied.stdout).toBe(0);
+      expect(state(h).lastGood?.commit).toBe(rewritten);
+    });
+
+    it('after a "reboot" with the server down, converges from local state', async () => {
+      const { h } = a;
+      // kuma-dp gone and the rules flushed, as after a reboot.
+      for (const p of h.kumaDpProcesses()) process.kill(p.pid, 'SIGKILL');
+      await h.inHost(['iptables-nft', '-t', 'nat', '-F']);
+      await a.server.close();
+      const r = await a.once();
+      expect(r.events.some((e) => e.msg === 'converging to the last good revision from local state')).toBe(true);
+      expect(results(r.events)).toEqual(['source-error']);
+      expect(r.code).toBe(2);
+      expect(await h.ready()).toMatchObject({ status: 200 });
+      expect((await h.plan()).code).toBe(0);
+      const status = await a.cli(['status', '--output', 'json']);
+      expect(status.code).toBe(2);
+      const report = JSON.parse(status.stdout) as { applied: { commit: string }; problems: string[] };
+      expect(report.applied.commit).toBe(state(h).lastGood!.commit);
+      expect(report.problems.join('\n')).toMatch(/agent\.git-unreachable|could not list the branch/);
+    });
+
+    it('one agent per state directory; SIGTERM stops a running agent', async () => {
+      const running = a.start();
+      const lock = join(a.h.stateDir, 'agent', 'lock');
+      await expect
+        .poll(() => readFileSync(lock, 'utf8').trim(), { timeout: 30_000, interval: 100 })
+        .toBe(String(running.child.pid));
+      const second = await a.cli(['agent', '--once']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(
+        /another kuma-gitops agent \(pid \d+\) uses the state directory .*\[agent\.locked\]/,
+      );
+      running.child.kill('SIGTERM');
+      const done = await running.done;
+      expect(done.signal).toBeNull();
+      expect(done.stdout).toMatch(/SIGTERM: stopping after the current step/);
+    });
+  },
+  { backends: ['nft'] },
+);
