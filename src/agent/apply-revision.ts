@@ -9,6 +9,7 @@ import type { AgentConfig } from './agent-config.js';
 import type { AgentState } from './agent-state.js';
 import { hostInputs } from './host-inputs.js';
 import { afterCompile } from './revision-gate.js';
+import type { Verdict } from './verify-commit.js';
 
 /** The one door to the host for the agent: prepare and reconcile a compiled host (agent/host-door.ts in production). */
 export type ApplyRendered = (rendered: RenderedHost, commit: string, log: EventLog) => Promise<ReconcileOutcome>;
@@ -20,6 +21,8 @@ export interface RevisionContext {
   apply: ApplyRendered;
   log: EventLog;
   now: () => Date;
+  /** verify.mode head: the signature check of a new head (agent/verify-commit.ts); absent with mode none. */
+  verify?: (commit: string) => Promise<Verdict>;
 }
 
 /** What happened to one revision on this host; the state is updated in place by the caller's rules below. */

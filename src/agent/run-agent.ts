@@ -10,7 +10,9 @@ import { type ApplyRendered, applyRevision, type RevisionContext } from './apply
 import { authorizationOf } from './credentials.js';
 import { openGitSource } from './git-source.js';
 import { hostDoor } from './host-door.js';
+import { loadTrust } from './load-trust.js';
 import { type SyncResult, syncOnce } from './sync-once.js';
+import { verifyCommit } from './verify-commit.js';
 import { type Wakeup, wakeup } from './wakeup.js';
 
 export interface AgentRunOptions {
@@ -54,6 +56,7 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       timeoutMs: config.source.timeoutMs,
       logger: { info: (d, m) => log(m, d), warn: (d, m) => log(`warning: ${m}`, d) },
     });
+    const trust = await loadTrust(config, o.owner);
     const ctx: RevisionContext = {
       config,
       gitdir: source.gitdir,
@@ -61,6 +64,7 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       apply: o.apply ?? hostDoor(config),
       log,
       now: () => new Date(),
+      ...(trust ? { verify: (commit: string) => verifyCommit(source.gitdir, commit, trust) } : {}),
     };
     if (state.lastGood && (await source.has(state.lastGood.commit))) {
       log('converging to the last good revision from local state', { commit: state.lastGood.commit });

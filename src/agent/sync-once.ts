@@ -81,5 +81,13 @@ async function sync(
   if (gate.kind !== 'accepted' && last?.remote === remote && HELD.has(last.result)) {
     return { kind: 'held', commit: remote, reason: last.error ?? state.refused?.reason ?? last.result };
   }
+  if (ctx.verify) {
+    const verdict = await ctx.verify(remote);
+    if (!verdict.ok) {
+      state.refused = { commit: remote, at: ctx.now().toISOString(), code: verdict.code, reason: verdict.reason };
+      return { kind: 'refused', commit: remote, code: verdict.code, reason: verdict.reason };
+    }
+    ctx.log('signature good', { commit: remote, kind: verdict.kind, signer: verdict.signer });
+  }
   return applyRevision(ctx, state, remote);
 }

@@ -6,7 +6,8 @@
  * (the force-push until an operator accepts it); a restart without the server converges from local state; two agents
  * on one state directory are refused; SIGTERM stops a running agent.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { type AgentEvent, type AgentHost, followedHost, TOKEN } from '../support/e2e/agent-host.js';
@@ -118,6 +119,36 @@ await describeE2e(
       const applied = await a.once();
       expect(applied.code, applied.stdout).toBe(0);
       expect(state(h).lastGood?.commit).toBe(rewritten);
+    });
+
+    it('with verify.mode head: refuses an unsigned commit and one by a key not allowed, applies an allowed one', async () => {
+      const { h } = a;
+      const key = join(h.dir, 'etc', 'signer');
+      const stranger = join(h.dir, 'etc', 'stranger');
+      for (const k of [key, stranger])
+        execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ops', '-f', k]);
+      const allowed = join(h.dir, 'etc', 'allowed_signers');
+      const pub = readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
+      writeFileSync(allowed, `ops@example.invalid ${pub}\n`, { mode: 0o644 });
+      a.writeConfig({ verify: `verify:\n  mode: head\n  allowedSignersFile: ${allowed}\n` });
+      const before = state(h).lastGood!.commit;
+
+      const unsigned = a.commit({ 'README.md': 'unsigned\n' }, 'unsigned');
+      const r1 = await a.once();
+      expect(r1.code).toBe(2);
+      expect(state(h).refused).toMatchObject({ commit: unsigned, code: 'agent.unsigned' });
+      const byStranger = a.commitSigned({ 'README.md': 'by a stranger\n' }, 'signed, not allowed', stranger);
+      const r2 = await a.once();
+      expect(r2.code).toBe(2);
+      expect(state(h).refused).toMatchObject({ commit: byStranger, code: 'agent.signer-not-allowed' });
+      expect(state(h).lastGood!.commit).toBe(before);
+
+      const signed = a.commitSigned({ 'README.md': 'signed\n' }, 'signed by ops', key);
+      const r3 = await a.once();
+      expect(r3.code, r3.stdout).toBe(0);
+      expect(r3.events.find((e) => e.msg === 'signature good')).toMatchObject({ signer: 'ops@example.invalid' });
+      expect(state(h).lastGood!.commit).toBe(signed);
+      a.writeConfig();
     });
 
     it('after a "reboot" with the server down, converges from local state', async () => {

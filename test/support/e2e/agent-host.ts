@@ -5,7 +5,7 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type GitServer, startGitServer } from '../git-http-server.js';
 import { commitFiles, git, initRepo } from '../git-repo.js';
@@ -22,13 +22,15 @@ export interface AgentHost {
   config: string;
   /** Commit (and push) files in the author's tree; returns the commit. */
   commit(files: Record<string, string | null>, message: string): string;
+  /** Commit (and push) with an SSH signature by `key` (a private key file). */
+  commitSigned(files: Record<string, string | null>, message: string, key: string): string;
   /** Rewrite the branch: reset the author to `to`, commit `files`, force-push. */
   forcePush(to: string, files: Record<string, string | null>, message: string): string;
   /** `kuma-gitops agent --once`; its JSON log lines parsed. */
   once(env?: Record<string, string>): Promise<Result & { events: AgentEvent[] }>;
   cli(args: string[], env?: Record<string, string>): Promise<Result>;
   /** Write the config (readyTimeout 30 s unless given). */
-  writeConfig(o?: { readyTimeout?: string }): void;
+  writeConfig(o?: { readyTimeout?: string; verify?: string }): void;
   /** A long-running agent, for signal and lock tests. */
   start(): { child: ChildProcess; done: Promise<Result> };
 }
@@ -61,6 +63,16 @@ export async function followedHost(h: E2eHost): Promise<AgentHost> {
       const c = commitFiles(h.repo, files, message);
       git(h.repo, 'push', '-q', 'origin', 'HEAD:main');
       return c;
+    },
+    commitSigned(files, message, key) {
+      for (const [path, text] of Object.entries(files)) {
+        if (text === null) rmSync(join(h.repo, path), { force: true });
+        else writeFileSync(join(h.repo, path), text);
+      }
+      git(h.repo, 'add', '-A');
+      git(h.repo, '-c', 'gpg.format=ssh', '-c', `user.signingkey=${key}`, 'commit', '-q', '-S', '-m', message);
+      git(h.repo, 'push', '-q', 'origin', 'HEAD:main');
+      return git(h.repo, 'rev-parse', 'HEAD');
     },
     forcePush(to, files, message) {
       git(h.repo, 'reset', '-q', '--hard', to);
@@ -97,7 +109,7 @@ stateDir: ${h.stateDir}
 readyTimeout: ${o.readyTimeout ?? '30s'}
 policy:
   writeRoots: [${h.dir}/]
-`,
+${o.verify ?? ''}`,
         { mode: 0o600 },
       );
       chmodSync(config, 0o600);
