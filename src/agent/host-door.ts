@@ -17,7 +17,7 @@ export function hostDoor(config: AgentConfig): ApplyRendered {
       log: (event: string, data?: Record<string, unknown>) => log(event, { ...data, commit }),
     };
     const { target, ports } = await prepareRendered(context, rendered);
-    return reconcileHost({
+    const outcome = await reconcileHost({
       target,
       ports,
       stateDir: config.stateDir,
@@ -26,5 +26,7 @@ export function hostDoor(config: AgentConfig): ApplyRendered {
       dryRun: false,
       log: context.log,
     });
+    if (outcome.recovered) context.log('recovered an interrupted apply', { recovered: outcome.recovered });
+    return outcome;
   };
 }

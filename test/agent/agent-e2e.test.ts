@@ -121,6 +121,39 @@ await describeE2e(
       expect(state(h).lastGood?.commit).toBe(rewritten);
     });
 
+    it('SIGKILL during an apply and during a fetch: the next run recovers and applies', async () => {
+      const { h } = a;
+      original = readFileSync(join(h.repo, 'hosts/example-server.yaml'), 'utf8');
+      await h.setHost({ vars: { port: 8081 } });
+      const next = a.commit({}, 'port 8081');
+      const killed = await a.once({ KUMA_GITOPS_FAILPOINT: 'after:start-kuma-dp' });
+      expect(killed.signal, killed.stdout + killed.stderr).toBe('SIGKILL');
+      const r = await a.once();
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.events.find((e) => e.msg === 'recovered an interrupted apply')).toBeDefined();
+      expect(results(r.events)).toEqual(['applied']);
+      expect(state(h).lastGood?.commit).toBe(next);
+      expect(await h.ready()).toMatchObject({ status: 200 });
+      expect((await h.plan()).code).toBe(0);
+
+      // Killed while the pack is on its way: the bare copy is not left half-updated.
+      const back = a.commit({ 'hosts/example-server.yaml': original }, 'back to the working host file');
+      a.server.fault = 'hang-pack';
+      const running = a.start();
+      await expect
+        .poll(() => a.server.requests.some((q) => q.method === 'POST' && q.status === 0), {
+          timeout: 60_000,
+          interval: 100,
+        })
+        .toBe(true);
+      running.child.kill('SIGKILL');
+      await running.done;
+      a.server.fault = 'none';
+      const after = await a.once();
+      expect(after.code, after.stdout + after.stderr).toBe(0);
+      expect(state(h).lastGood?.commit).toBe(back);
+    });
+
     it('with verify.mode head: refuses an unsigned commit and one by a key not allowed, applies an allowed one', async () => {
       const { h } = a;
       const key = join(h.dir, 'etc', 'signer');
@@ -168,6 +201,23 @@ await describeE2e(
       const report = JSON.parse(status.stdout) as { applied: { commit: string }; problems: string[] };
       expect(report.applied.commit).toBe(state(h).lastGood!.commit);
       expect(report.problems.join('\n')).toMatch(/agent\.git-unreachable|could not list the branch/);
+    });
+
+    it('a state directory that cannot be written: exit 1 naming it, nothing else done', async () => {
+      const blocked = join(a.h.dir, 'etc', 'a-file');
+      writeFileSync(blocked, 'not a folder\n');
+      const config = readFileSync(a.config, 'utf8');
+      writeFileSync(a.config, config.replace(`stateDir: ${a.h.stateDir}`, `stateDir: ${blocked}/state`), {
+        mode: 0o600,
+      });
+      const r = await a.once();
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `the state directory ${blocked}/state cannot be written \\(ENOTDIR\\).*\\[agent\\.state-unwritable\\]`,
+        ),
+      );
+      writeFileSync(a.config, config, { mode: 0o600 });
     });
 
     it('one agent per state directory; SIGTERM stops a running agent', async () => {

@@ -8,7 +8,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * server on 127.0.0.1, with Basic auth and switchable faults. Every request is recorded (method, path, status, bytes
  * sent) so tests can count round trips and bytes on the wire.
  */
-export type GitServerFault = 'none' | 'status-500' | 'hang' | 'garbage-pack';
+/** hang-pack: ref listings are answered, the pack request (POST) never is. */
+export type GitServerFault = 'none' | 'status-500' | 'hang' | 'hang-pack' | 'garbage-pack';
 
 export interface GitServerOptions {
   /** Folder holding the served repositories (GIT_PROJECT_ROOT); URLs are `<url>/<repo>`. */
@@ -57,7 +58,7 @@ export async function startGitServer(o: GitServerOptions): Promise<GitServer> {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
       return;
     }
-    if (state.fault === 'hang') {
+    if (state.fault === 'hang' || (state.fault === 'hang-pack' && req.method === 'POST')) {
       record(0);
       return; // accepted, never answered
     }
