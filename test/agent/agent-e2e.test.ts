@@ -4,7 +4,8 @@
  * rolled back and quarantined while the host keeps serving, and not tried again until the host's inputs change; a
  * commit that does not change the host is recorded without a plan; an invalid commit and a force-push are refused
  * (the force-push until an operator accepts it); a restart without the server converges from local state; two agents
- * on one state directory are refused; SIGTERM stops a running agent.
+ * on one state directory are refused; SIGTERM stops a running agent. Tests that wait out the retries of an
+ * unreachable server (up to ~30 s of backoff) or a kill get 180 s.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -152,7 +153,7 @@ await describeE2e(
       const after = await a.once();
       expect(after.code, after.stdout + after.stderr).toBe(0);
       expect(state(h).lastGood?.commit).toBe(back);
-    });
+    }, 180_000);
 
     it('with verify.mode head: refuses an unsigned commit and one by a key not allowed, applies an allowed one', async () => {
       const { h } = a;
@@ -201,7 +202,7 @@ await describeE2e(
       const report = JSON.parse(status.stdout) as { applied: { commit: string }; problems: string[] };
       expect(report.applied.commit).toBe(state(h).lastGood!.commit);
       expect(report.problems.join('\n')).toMatch(/agent\.git-unreachable|could not list the branch/);
-    });
+    }, 180_000);
 
     it('a state directory that cannot be written: exit 1 naming it, nothing else done', async () => {
       const blocked = join(a.h.dir, 'etc', 'a-file');
@@ -235,7 +236,7 @@ await describeE2e(
       const done = await running.done;
       expect(done.signal).toBeNull();
       expect(done.stdout).toMatch(/SIGTERM: stopping after the current step/);
-    });
+    }, 180_000);
   },
   { backends: ['nft'] },
 );
