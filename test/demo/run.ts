@@ -1,19 +1,24 @@
 /**
  * `npm run demo`: kuma-gitops on a sandbox host, end to end, as a short timeline. Two network namespaces on a veth
  * pair (a "host" running `python3 -m http.server 8080` as a service user, and a "peer"), the stand-in kuma-dp under
- * the process supervisor, real iptables. Six checks: plan, apply, traffic is redirected, drift is repaired, a bad
- * change is rolled back, nothing is left behind. Exit 0 only when all six hold. Needs root and `npm run build`.
+ * the process supervisor, real iptables. Eleven checks: plan, apply, traffic is redirected, drift is repaired, a bad
+ * change is rolled back; then the agent following the repo over HTTP (a commit applied, a never-ready commit
+ * quarantined, an unsigned commit and a force-push refused, a kill during an apply recovered); and nothing is left
+ * behind. Exit 0 only when all eleven hold. Needs root and `npm run build`.
  * Cleans up on SIGINT/SIGTERM too; leftovers of a killed run are removed by the next one. The kuma-dp user (uid
  * 5678) is created by kuma-gitops itself, as on a real host, and is kept.
  */
 import { createSandbox, type Sandbox } from '../support/sandbox.js';
 import { HOST_NAME } from '../support/world/cli.js';
+import { agentChecks } from './agent-steps.js';
 import { findLeftovers } from './leftovers.js';
 import { checkApply, checkBadChange, checkDrift, checkPlan, checkTraffic, demoHostDoc } from './steps.js';
 import { createTimeline } from './timeline.js';
 
 // Once interrupted, the checks still running fail as their processes are killed: that is noise, not news.
 const write = (text: string) => void (stopping || process.stdout.write(text));
+/** Five checks of the one-shot commands, five of the agent, and the cleanup. */
+const CHECKS = 11;
 let sandbox: Sandbox | undefined;
 let creating: Promise<Sandbox> | undefined;
 let stopping = false;
@@ -55,6 +60,7 @@ async function main(): Promise<number> {
     );
     await t.check('drift: Kuma chains flushed, plan shows the repair, apply repairs it', (c) => checkDrift(sb, c));
     await t.check(`bad change: kuma-dp never ready, apply rolls back`, (c) => checkBadChange(sb, c));
+    await agentChecks(sb, t);
   } finally {
     await sb.cleanup();
   }
@@ -64,7 +70,7 @@ async function main(): Promise<number> {
     if (left.length === 0) c.say(`removed ${sb.hostNs}, ${sb.peerNs}, $DIR and user ${sb.serviceUser}`);
   });
   write(`demo: ${t.passed} of ${t.total} checks passed\n`);
-  return t.passed === 6 && t.total === 6 ? 0 : 1;
+  return t.passed === CHECKS && t.total === CHECKS ? 0 : 1;
 }
 
 main().then(
