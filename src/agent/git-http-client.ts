@@ -1,4 +1,4 @@
-import { type Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { KumaGitopsError } from '../errors.js';
@@ -19,18 +19,23 @@ export interface GitHttpOptions {
 }
 
 export interface CountingHttpClient extends HttpClient {
-  /** Bytes received (headers excluded) and requests made since creation. */
-  readonly counters: { requests: number; bytesIn: number; bytesOut: number };
+  /**
+   * Requests made, body bytes received and sent, and bytes on the wire both ways (request and status lines, headers
+   * and bodies: each request has its own connection) since creation.
+   */
+  readonly counters: { requests: number; bytesIn: number; bytesOut: number; wireBytes: number };
 }
 
 export class GitHttpError extends KumaGitopsError {}
 
 export function createGitHttpClient(o: GitHttpOptions): CountingHttpClient {
-  const agents: { http: HttpAgent | undefined; https: HttpsAgent } = {
-    http: undefined,
+  // No keep-alive: a poll every minute gains nothing from an idle connection, and each request's bytes on the wire
+  // are then its own connection's.
+  const agents: { http: HttpAgent; https: HttpsAgent } = {
+    http: new HttpAgent({ keepAlive: false }),
     https: new HttpsAgent({ keepAlive: false, ...(o.ca !== undefined ? { ca: o.ca } : {}) }),
   };
-  const counters = { requests: 0, bytesIn: 0, bytesOut: 0 };
+  const counters = { requests: 0, bytesIn: 0, bytesOut: 0, wireBytes: 0 };
 
   async function request(r: GitHttpRequest): Promise<GitHttpResponse> {
     const chunks: Uint8Array[] = [];
@@ -65,6 +70,7 @@ export function createGitHttpClient(o: GitHttpOptions): CountingHttpClient {
       req.end(body);
     });
     // The body is read whole, under the same time limit: a server that stalls mid-pack is a timeout too.
+    const socket = res.socket;
     const data = await new Promise<Buffer>((resolve, reject) => {
       const parts: Buffer[] = [];
       const timer = setTimeout(
@@ -83,6 +89,7 @@ export function createGitHttpClient(o: GitHttpOptions): CountingHttpClient {
       });
       res.on('end', () => {
         clearTimeout(timer);
+        counters.wireBytes += (socket?.bytesRead ?? 0) + (socket?.bytesWritten ?? 0);
         resolve(Buffer.concat(parts));
       });
       res.on('error', (e) => {

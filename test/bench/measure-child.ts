@@ -12,6 +12,8 @@ export interface Row {
   targetMs?: number;
   targetMb?: number;
   exit: number;
+  /** A further measure with its own unit and target (bytes on the wire, CPU %), shown in the last column. */
+  other?: { value: number; unit: string; target?: number };
 }
 
 export interface MeasureOptions {
@@ -71,13 +73,20 @@ export const measureCommand = (name: string, args: string[], options: MeasureOpt
 
 export function formatTable(rows: readonly Row[]): string {
   const lines = rows.map((r) => {
-    const ok = (r.targetMs === undefined || r.ms < r.targetMs) && (r.targetMb === undefined || r.maxRssMb < r.targetMb);
-    const verdict = r.targetMs === undefined && r.targetMb === undefined ? 'info' : ok ? 'ok' : 'MISSED';
-    return `| ${r.name} | ${r.ms.toFixed(0)} | ${r.targetMs ?? '-'} | ${r.maxRssMb.toFixed(0)} | ${r.targetMb ?? '-'} | ${r.exit} | ${verdict} |`;
+    const ok =
+      (r.targetMs === undefined || r.ms < r.targetMs) &&
+      (r.targetMb === undefined || r.maxRssMb < r.targetMb) &&
+      (r.other?.target === undefined || r.other.value < r.other.target);
+    const targeted = r.targetMs !== undefined || r.targetMb !== undefined || r.other?.target !== undefined;
+    const verdict = targeted ? (ok ? 'ok' : 'MISSED') : 'info';
+    const other = r.other
+      ? `${r.other.value.toFixed(r.other.value < 10 ? 2 : 0)} ${r.other.unit}${r.other.target === undefined ? '' : ` (< ${r.other.target})`}`
+      : '-';
+    return `| ${r.name} | ${r.ms.toFixed(0)} | ${r.targetMs ?? '-'} | ${r.maxRssMb.toFixed(0)} | ${r.targetMb ?? '-'} | ${other} | ${r.exit} | ${verdict} |`;
   });
   return [
-    '| benchmark | median ms | target ms | peak RSS MB | target MB | exit | verdict |',
-    '|---|---:|---:|---:|---:|---:|---|',
+    '| benchmark | median ms | target ms | peak RSS MB | target MB | other | exit | verdict |',
+    '|---|---:|---:|---:|---:|---|---:|---|',
     ...lines,
   ].join('\n');
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { generatedHosts } from '../support/fleet-generator.js';
 import { commitFiles, initRepo } from '../support/git-repo.js';
 import { SAMPLE_REPO } from '../support/sample-repo.js';
+import { agentRows } from './agent-bench.js';
 import { benchEnv, STARTUP_VARS, startupMs } from './bench-env.js';
 import { hostileRows } from './hostile-bench.js';
 import { formatTable, measureChild, measureCommand, type Row } from './measure-child.js';
@@ -57,7 +58,7 @@ function tproxyRows(work: string): Row[] {
   ];
 }
 
-const GROUPS = ['fleet', 'tproxy', 'hostile', 'reconcile'] as const;
+const GROUPS = ['fleet', 'tproxy', 'hostile', 'reconcile', 'agent'] as const;
 // `npm run bench -- reconcile` runs one group and writes bench-results/bench-reconcile.json.
 const only = process.argv.slice(2);
 const unknown = only.filter((g) => !(GROUPS as readonly string[]).includes(g));
@@ -82,6 +83,7 @@ try {
     ...(wanted('tproxy') ? tproxyRows(work) : []),
     ...(wanted('hostile') ? hostileRows(work) : []),
     ...(wanted('reconcile') ? await measureReconcileRows() : []),
+    ...(wanted('agent') ? await agentRows(work) : []),
   ];
 
   process.stdout.write(`${formatTable(rows)}\n`);

@@ -39,9 +39,9 @@ export interface FollowedRepo {
   once(env?: Record<string, string>): Promise<Result & { events: AgentEvent[] }>;
   cli(args: string[], env?: Record<string, string>): Promise<Result>;
   /** Write the config (readyTimeout 30 s unless given). */
-  writeConfig(o?: { readyTimeout?: string; verify?: string }): void;
+  writeConfig(o?: { readyTimeout?: string; verify?: string; pollInterval?: string }): void;
   /** A long-running agent, for signal and lock tests. */
-  start(): { child: ChildProcess; done: Promise<Result>; output(): string };
+  start(env?: Record<string, string>): { child: ChildProcess; done: Promise<Result>; output(): string };
 }
 
 export interface AgentEvent {
@@ -116,7 +116,7 @@ source:
   url: ${server.url}/mesh.git
   auth:
     tokenFile: ${token}
-  pollInterval: 1s
+  pollInterval: ${o.pollInterval ?? '1s'}
   timeout: 10s
 stateDir: ${h.stateDir}
 readyTimeout: ${o.readyTimeout ?? '30s'}
@@ -127,9 +127,10 @@ ${o.verify ?? ''}`,
       );
       chmodSync(config, 0o600);
     },
-    start() {
+    start(env) {
       const child = spawn(process.execPath, [CLI, 'agent', '--config', config, '--netns', h.netns], {
         stdio: ['ignore', 'pipe', 'pipe'],
+        ...(env ? { env: { ...process.env, ...env } } : {}),
       });
       let stdout = '';
       let stderr = '';
