@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git';
 import { KumaGitopsError } from '../errors.js';
+import { type ProxySettings, proxyFor, tunnelAgent, viaHttpProxy } from './git-proxy.js';
 
 /**
  * isomorphic-git's HTTP client on Node's own http/https: a private CA through the https agent, a time limit on every
@@ -16,6 +17,8 @@ export interface GitHttpOptions {
   /** PEM text of the CA(s) that sign the server's certificate. */
   ca?: string;
   timeoutMs: number;
+  /** Where a proxy is to be used (agent/git-proxy.ts). */
+  proxy?: ProxySettings;
 }
 
 export interface CountingHttpClient extends HttpClient {
@@ -36,6 +39,15 @@ export function createGitHttpClient(o: GitHttpOptions): CountingHttpClient {
     https: new HttpsAgent({ keepAlive: false, ...(o.ca !== undefined ? { ca: o.ca } : {}) }),
   };
   const counters = { requests: 0, bytesIn: 0, bytesOut: 0, wireBytes: 0 };
+  const tunnels = new Map<string, HttpsAgent>();
+  const tunnel = (proxy: URL) => {
+    let agent = tunnels.get(proxy.href);
+    if (!agent) {
+      agent = tunnelAgent(proxy, o.ca !== undefined ? { ca: o.ca } : {});
+      tunnels.set(proxy.href, agent);
+    }
+    return agent;
+  };
 
   async function request(r: GitHttpRequest): Promise<GitHttpResponse> {
     const chunks: Uint8Array[] = [];
@@ -47,18 +59,24 @@ export function createGitHttpClient(o: GitHttpOptions): CountingHttpClient {
     if (body.length > 0) headers['Content-Length'] = String(body.length);
     counters.requests++;
     counters.bytesOut += body.length;
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const proxy = o.proxy === undefined ? undefined : proxyFor(url, o.proxy);
+    const tls = url.protocol === 'https:';
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(
-        url,
-        {
-          method: r.method ?? 'GET',
-          headers,
-          agent: url.protocol === 'https:' ? agents.https : agents.http,
-          timeout: o.timeoutMs,
-        },
-        resolve,
-      );
+      const common = { method: r.method ?? 'GET', timeout: o.timeoutMs };
+      const req =
+        proxy !== undefined && !tls
+          ? (() => {
+              const via = viaHttpProxy(url, proxy);
+              return httpRequest(
+                { ...common, ...via, headers: { ...headers, ...via.headers }, agent: agents.http },
+                resolve,
+              );
+            })()
+          : (tls ? httpsRequest : httpRequest)(
+              url,
+              { ...common, headers, agent: tls ? (proxy ? tunnel(proxy) : agents.https) : agents.http },
+              resolve,
+            );
       req.on('timeout', () =>
         req.destroy(
           new GitHttpError('agent.git-timeout', `${redact(r.url)}: no answer within ${o.timeoutMs} ms`, {

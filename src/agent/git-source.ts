@@ -5,6 +5,7 @@ import pRetry, { AbortError } from 'p-retry';
 import { KumaGitopsError } from '../errors.js';
 import type { Logger } from '../model/log.js';
 import { type CountingHttpClient, createGitHttpClient, GitHttpError, redact } from './git-http-client.js';
+import type { ProxySettings } from './git-proxy.js';
 
 /**
  * The agent's copy of the remote branch: a bare git directory in the state directory, kept with isomorphic-git.
@@ -24,6 +25,7 @@ export interface GitSourceOptions {
   authorization?: string;
   ca?: string;
   timeoutMs: number;
+  proxy?: ProxySettings;
   /** Further attempts after a network error or timeout (default 4), with exponential backoff from `retryDelayMs`. */
   retries?: number;
   retryDelayMs?: number;
@@ -55,7 +57,12 @@ export async function openGitSource(o: GitSourceOptions): Promise<GitSource> {
     await git.init({ fs, gitdir, bare: true, defaultBranch: o.branch });
   }
   await git.addRemote({ fs, gitdir, remote: 'origin', url: o.url, force: true });
-  const http = createGitHttpClient({ authorization: o.authorization, ca: o.ca, timeoutMs: o.timeoutMs });
+  const http = createGitHttpClient({
+    authorization: o.authorization,
+    ca: o.ca,
+    timeoutMs: o.timeoutMs,
+    proxy: o.proxy,
+  });
   const withRetry = <T>(what: string, fn: () => Promise<T>) => retrying(what, fn, o);
   return {
     gitdir,
@@ -159,6 +166,16 @@ function classify(e: unknown, url: string, what: string): { error: KumaGitopsErr
       status,
     });
     return { error, retry: status >= 500 || status === 429 };
+  }
+  if (err.code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return {
+      retry: false,
+      error: new GitSourceError(
+        'agent.git-tls',
+        `${url}: the server's certificate does not name this host (${err.message.split('\n')[0]}); use the name the certificate was issued for in source.url`,
+        { url },
+      ),
+    };
   }
   const tls = /certificate|self[- ]signed|UNABLE_TO_VERIFY|CERT_/i.test(`${err.code ?? ''} ${err.message}`);
   if (tls) {

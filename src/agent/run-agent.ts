@@ -8,6 +8,7 @@ import type { AgentConfig } from './agent-config.js';
 import { agentDir, readAccepted, readAgentState, writeAgentState } from './agent-state.js';
 import { type ApplyRendered, applyRevision, type RevisionContext } from './apply-revision.js';
 import { authorizationOf } from './credentials.js';
+import { proxySettings } from './git-proxy.js';
 import { openGitSource } from './git-source.js';
 import { hostDoor } from './host-door.js';
 import { loadTrust } from './load-trust.js';
@@ -54,6 +55,7 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       authorization: authorizationOf(config, o.owner),
       ca,
       timeoutMs: config.source.timeoutMs,
+      proxy: proxySettings(config.source.proxy, process.env),
       logger: { info: (d, m) => log(m, d), warn: (d, m) => log(`warning: ${m}`, d) },
     });
     const trust = await loadTrust(config, o.owner);

@@ -26,6 +26,8 @@ export interface RecordedRequest {
   status: number;
   bytesOut: number;
   authorization: boolean;
+  /** The Via header a proxy adds, if any. */
+  via?: string;
 }
 
 export interface GitServer {
@@ -49,6 +51,7 @@ export async function startGitServer(o: GitServerOptions): Promise<GitServer> {
         status,
         bytesOut: 0,
         authorization: req.headers.authorization !== undefined,
+        ...(req.headers.via ? { via: String(req.headers.via) } : {}),
       };
       state.requests.push(entry);
       return entry;
