@@ -1,5 +1,6 @@
 import type { AgentConfig } from './agent-config.js';
 import type { AgentState } from './agent-state.js';
+import type { DriftReport } from './read-drift.js';
 
 /**
  * What a person on the host asks first, from the state directory and two live reads (kuma-dp's pid, `/ready`):
@@ -16,11 +17,14 @@ export interface AgentStatusReport {
   refused?: AgentState['refused'];
   quarantined: AgentState['quarantined'];
   kumaDp: { pid?: number; ready?: boolean; readyError?: string };
+  /** The steps that would bring the host back to the applied revision; none: no drift. */
+  drift?: DriftReport;
   /** The running agent's pid, if its lock is held. */
   agentPid?: number;
 }
 
 export interface LiveBits {
+  drift?: DriftReport;
   agentPid?: number;
   kumaDpPid?: number;
   ready?: { ok: boolean; error?: string };
@@ -38,6 +42,12 @@ export function statusReport(config: AgentConfig, state: AgentState | undefined,
     );
   }
   if (state?.lastGood && live.kumaDpPid === undefined) problems.push('kuma-dp is not running');
+  if (live.drift && 'error' in live.drift) problems.push(`drift not known: ${live.drift.error}`);
+  else if (live.drift && live.drift.steps.length > 0) {
+    problems.push(
+      `drift: the host differs from ${live.drift.commit.slice(0, 12)}; ${live.drift.steps.length} step(s) would bring it back: ${live.drift.steps.join('; ')}`,
+    );
+  }
   if (live.kumaDpPid !== undefined && live.ready && !live.ready.ok) {
     problems.push(
       `kuma-dp (pid ${live.kumaDpPid}) is not ready: ${live.ready.error ?? 'GET /ready did not answer 200'}`,
@@ -57,6 +67,7 @@ export function statusReport(config: AgentConfig, state: AgentState | undefined,
       ...(live.ready ? { ready: live.ready.ok, ...(live.ready.error ? { readyError: live.ready.error } : {}) } : {}),
     },
     ...(live.agentPid !== undefined ? { agentPid: live.agentPid } : {}),
+    ...(live.drift ? { drift: live.drift } : {}),
   };
 }
 
@@ -78,6 +89,8 @@ export function formatStatusText(r: AgentStatusReport): string {
   lines.push(
     `kuma-dp: ${dp.pid !== undefined ? `pid ${dp.pid}` : 'not running'}${dp.ready === undefined ? '' : dp.ready ? ', ready' : `, not ready${dp.readyError ? ` (${dp.readyError})` : ''}`}`,
   );
+  if (r.drift && 'steps' in r.drift)
+    lines.push(`drift: ${r.drift.steps.length === 0 ? 'none' : `${r.drift.steps.length} step(s) to converge`}`);
   for (const p of r.problems) lines.push(`problem: ${p}`);
   return `${lines.join('\n')}\n`;
 }

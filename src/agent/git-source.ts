@@ -48,10 +48,17 @@ export interface GitSource {
 
 export class GitSourceError extends KumaGitopsError {}
 
+/** Where the commits of a source are: the local repository itself, or the bare copy in the state directory. */
+export function sourceGitdir(url: string, stateDir: string): string {
+  if (!url.startsWith('/')) return join(stateDir, 'source.git');
+  // A bare repository is its own git directory; a work tree keeps it in .git.
+  return fs.existsSync(join(url, '.git')) ? join(url, '.git') : url;
+}
+
 export async function openGitSource(o: GitSourceOptions): Promise<GitSource> {
   const ref = `refs/heads/${o.branch}`;
-  if (o.url.startsWith('/')) return localSource(o.url, ref);
-  const gitdir = join(o.stateDir, 'source.git');
+  if (o.url.startsWith('/')) return localSource(sourceGitdir(o.url, o.stateDir), ref);
+  const gitdir = sourceGitdir(o.url, o.stateDir);
   if (!fs.existsSync(join(gitdir, 'HEAD'))) {
     fs.mkdirSync(gitdir, { recursive: true, mode: 0o700 });
     await git.init({ fs, gitdir, bare: true, defaultBranch: o.branch });
@@ -92,9 +99,7 @@ export async function openGitSource(o: GitSourceOptions): Promise<GitSource> {
   };
 }
 
-function localSource(path: string, ref: string): GitSource {
-  // A bare repository is its own git directory; a work tree keeps it in .git.
-  const gitdir = fs.existsSync(join(path, '.git')) ? join(path, '.git') : path;
+function localSource(gitdir: string, ref: string): GitSource {
   return {
     gitdir,
     http: undefined,

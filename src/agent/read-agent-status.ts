@@ -6,6 +6,7 @@ import { pidExists } from '../system/pid-exists.js';
 import type { AgentConfig } from './agent-config.js';
 import { agentDir, readAgentState } from './agent-state.js';
 import { type AgentStatusReport, statusReport } from './agent-status.js';
+import { readDrift } from './read-drift.js';
 
 /** The status report from the state directory, kuma-dp's supervisor record and one `GET /ready`. */
 export async function readAgentStatus(config: AgentConfig): Promise<AgentStatusReport> {
@@ -31,7 +32,13 @@ export async function readAgentStatus(config: AgentConfig): Promise<AgentStatusR
         ? { ok: true }
         : { ok: false, error: answer.error ?? `HTTP ${answer.status} ${answer.body?.trim() ?? ''}`.trim() };
   }
-  return statusReport(config, state, { agentPid: lockOwner(config.stateDir), kumaDpPid, ready });
+  const drift = state?.lastGood ? await readDrift(config, state.lastGood.commit) : undefined;
+  return statusReport(config, state, {
+    agentPid: lockOwner(config.stateDir),
+    kumaDpPid,
+    ready,
+    ...(drift ? { drift } : {}),
+  });
 }
 
 function lockOwner(stateDir: string): number | undefined {

@@ -122,6 +122,21 @@ await describeE2e(
       expect(state(h).lastGood?.commit).toBe(rewritten);
     });
 
+    it('SIGHUP syncs at once, whatever the poll interval', async () => {
+      a.writeConfig({ pollInterval: '1h' });
+      const running = a.start();
+      const current = state(a.h).lastGood!.commit;
+      await expect.poll(() => running.output().includes('"msg":"sync"'), { timeout: 60_000, interval: 100 }).toBe(true);
+      const next = a.commit({ 'README.md': 'after SIGHUP\n' }, 'a note');
+      expect(next).not.toBe(current);
+      running.child.kill('SIGHUP');
+      await expect.poll(() => state(a.h).lastGood?.commit, { timeout: 60_000, interval: 100 }).toBe(next);
+      expect(running.output()).toMatch(/SIGHUP: syncing now/);
+      running.child.kill('SIGTERM');
+      expect((await running.done).signal).toBeNull();
+      a.writeConfig();
+    });
+
     it('SIGKILL during an apply and during a fetch: the next run recovers and applies', async () => {
       const { h } = a;
       original = readFileSync(join(h.repo, 'hosts/example-server.yaml'), 'utf8');
@@ -199,9 +214,21 @@ await describeE2e(
       expect((await h.plan()).code).toBe(0);
       const status = await a.cli(['status', '--output', 'json']);
       expect(status.code).toBe(2);
-      const report = JSON.parse(status.stdout) as { applied: { commit: string }; problems: string[] };
+      const report = JSON.parse(status.stdout) as {
+        applied: { commit: string };
+        problems: string[];
+        drift: { steps: string[] };
+      };
       expect(report.applied.commit).toBe(state(h).lastGood!.commit);
       expect(report.problems.join('\n')).toMatch(/agent\.git-unreachable|could not list the branch/);
+      expect(report.drift.steps).toEqual([]);
+      expect(status.stdout).not.toContain(TOKEN);
+      // A flush by hand: status names the drift and the step that would repair it.
+      await h.inHost(['iptables-nft', '-t', 'nat', '-F', 'KUMA_MESH_INBOUND']);
+      const drifted = JSON.parse((await a.cli(['status', '--output', 'json'])).stdout) as typeof report;
+      expect(drifted.drift.steps.join('\n')).toMatch(/apply-rules/);
+      expect(drifted.problems.join('\n')).toMatch(/drift: the host differs from [0-9a-f]{12}; 1 step\(s\)/);
+      await a.once();
     }, 180_000);
 
     it('a state directory that cannot be written: exit 1 naming it, nothing else done', async () => {

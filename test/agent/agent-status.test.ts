@@ -60,6 +60,20 @@ describe('status', () => {
       'degraded',
       [/last sync at t: refused: the branch was rewound/, /revision bbbbbbbbbbbb refused \(agent\.rewind\)/],
     ],
+    [
+      'drifted from the applied revision',
+      healthyState,
+      { ...up, drift: { commit: A, steps: ['apply-rules ipv4 (Kuma rules differ)'] } },
+      'degraded',
+      [/drift: the host differs from aaaaaaaaaaaa; 1 step\(s\) would bring it back: apply-rules ipv4/],
+    ],
+    [
+      'drift unknown',
+      healthyState,
+      { ...up, drift: { commit: A, error: 'no iptables [rules.tool-missing]' } },
+      'degraded',
+      [/drift not known: no iptables/],
+    ],
   ] as const)('%s', (_name, state, live, health, problems) => {
     const r = statusReport(config, state as AgentState | undefined, live);
     expect(r.health).toBe(health);

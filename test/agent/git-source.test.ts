@@ -148,6 +148,12 @@ describe('git source over HTTP', () => {
     expect(git(source.gitdir, 'rev-parse', 'refs/heads/main')).toBe(head);
   });
 
+  it('an emptied repository (no refs at all) has no head', async () => {
+    git(served, 'init', '-q', '--bare', 'empty.git');
+    const source = await open({ url: `${server.url}/empty.git` });
+    expect(await source.remoteHead()).toBeUndefined();
+  });
+
   it('a deleted branch has no head; an unreachable server is a network error after the retries', async () => {
     const source = await open({ branch: 'gone' });
     expect(await source.remoteHead()).toBeUndefined();

@@ -1,0 +1,40 @@
+import { compileHostAt, renderedOrThrow } from '../compile/compile-at-revision.js';
+import { KumaGitopsError } from '../errors.js';
+import { gitdirReader } from '../io/git-reader.js';
+import { describeStep } from '../model/plan.js';
+import { planHost } from '../reconcile/plan-host.js';
+import { prepareRendered } from '../reconcile/prepare-host.js';
+import type { AgentConfig } from './agent-config.js';
+import { sourceGitdir } from './git-source.js';
+
+/** What `status` says about drift: the steps that would bring the host back to its last good revision. */
+export type DriftReport = { commit: string; steps: readonly string[] } | { commit: string; error: string };
+
+/**
+ * The host against its last good revision, read-only: compile that commit from the local copy (no network), read
+ * the live state, plan. No steps means no drift. Reading needs root, like the agent.
+ */
+export async function readDrift(config: AgentConfig, commit: string): Promise<DriftReport> {
+  try {
+    const reader = await gitdirReader(sourceGitdir(config.source.url, config.stateDir), config.source.path, commit);
+    const rendered = renderedOrThrow(await compileHostAt(reader, config.host, config.policy), commit.slice(0, 12));
+    const context = {
+      host: config.host,
+      netns: config.netns,
+      stateDir: config.stateDir,
+      supervisor: config.supervisor,
+      log: () => undefined,
+    };
+    const { target, ports } = await prepareRendered(context, rendered);
+    const plan = planHost(target, await ports.readLive());
+    return {
+      commit,
+      steps: plan.steps
+        .filter((s) => s.kind !== 'verify' && s.kind !== 'wait-ready')
+        .map((s) => [s.kind, describeStep(s), `(${s.reason})`].filter((w) => w !== '').join(' ')),
+    };
+  } catch (e) {
+    if (!(e instanceof KumaGitopsError)) throw e;
+    return { commit, error: `${e.message} [${e.code}]` };
+  }
+}
