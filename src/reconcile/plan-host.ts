@@ -98,7 +98,8 @@ const readByKumaDp = (target: HostTarget, file: TargetFile) =>
   file.purpose === 'dataplane-template' || target.kumaDp.argv.includes(`--transparent-proxy-config=${file.path}`);
 
 /** Only the variables we set count, plus any stray KUMA_* one: those silently override kuma-dp flags. */
-function envDiff(live: Record<string, string>, want: Record<string, string>): string | undefined {
+/** Why kuma-dp's environment is not the desired one, or undefined: what the supervisor adds (PATH, HOME) is not. */
+export function envDiff(live: Record<string, string>, want: Record<string, string>): string | undefined {
   for (const [k, v] of Object.entries(want)) if (live[k] !== v) return `its environment changed (${k})`;
   for (const k of Object.keys(live))
     if (k.startsWith('KUMA_') && !(k in want)) return `its environment has ${k}, which is not in the desired state`;
