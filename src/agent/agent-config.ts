@@ -104,6 +104,22 @@ export const agentConfigSchema = z.strictObject({
   supervisor: z.enum(['process', 'systemd']).default('process'),
   readyTimeout: duration('readyTimeout', 1000).default('60s'),
   failPolicy: z.enum(['fail-open', 'keep']).default('fail-open'),
+  drift: z
+    .strictObject({
+      watch: z
+        .boolean()
+        .default(true)
+        .describe('watch the host for drift and heal it (false: apply new revisions only)'),
+      checkInterval: duration('drift.checkInterval', 1000).default('30s'),
+      maxHeals: z
+        .number()
+        .int()
+        .min(1)
+        .default(3)
+        .describe('heals per drift class within healWindow before it counts as flapping'),
+      healWindow: duration('drift.healWindow', 1000).default('10m'),
+    })
+    .default({ watch: true, checkInterval: '30s', maxHeals: 3, healWindow: '10m' }),
   policy: z
     .strictObject({
       writeRoots: z
@@ -133,6 +149,7 @@ export interface AgentConfig {
   readyTimeoutMs: number;
   failPolicy: 'fail-open' | 'keep';
   policy: ParsedAgentConfig['policy'];
+  drift: { watch: boolean; checkIntervalMs: number; maxHeals: number; healWindowMs: number };
   /** Tests and the demo only: run every host command inside this network namespace. */
   netns?: string;
 }

@@ -27,7 +27,7 @@ export interface RevisionContext {
 
 /** What happened to one revision on this host; the state is updated in place by the caller's rules below. */
 export type RevisionResult =
-  | { kind: 'applied' | 'unchanged' | 'recorded'; commit: string }
+  | { kind: 'applied' | 'unchanged' | 'recorded'; commit: string; rendered: RenderedHost }
   | { kind: 'invalid' | 'quarantined' | 'rolled-back'; commit: string; reason: string }
   | { kind: 'apply-error'; commit: string; reason: string; code: string };
 
@@ -65,7 +65,7 @@ export async function applyRevision(
     state.lastGood = { commit, inputs, at, readinessPort: result.rendered.kumaDp.effective.readinessPort };
     state.refused = undefined;
     ctx.log('revision recorded: it does not change this host', { commit });
-    return { kind: 'recorded', commit };
+    return { kind: 'recorded', commit, rendered: result.rendered };
   }
   if (next.kind === 'quarantined') {
     const reason = `this host's inputs are those of ${next.since.slice(0, 12)}, quarantined: ${next.reason}`;
@@ -94,7 +94,7 @@ export async function applyRevision(
       commit,
       steps: outcome.plan.steps.length,
     });
-    return { kind: outcome.status, commit };
+    return { kind: outcome.status, commit, rendered: result.rendered };
   }
   const reason = `${outcome.status}: ${outcome.error ?? 'kuma-dp did not become ready'}`;
   if (o.converge) {

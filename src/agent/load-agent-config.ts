@@ -99,6 +99,12 @@ export function loadAgentConfig(
     readyTimeoutMs: durationMs(c.readyTimeout)!,
     failPolicy: c.failPolicy,
     policy: c.policy,
+    drift: {
+      watch: c.drift.watch,
+      checkIntervalMs: durationMs(c.drift.checkInterval)!,
+      maxHeals: c.drift.maxHeals,
+      healWindowMs: durationMs(c.drift.healWindow)!,
+    },
     ...(o.netns !== undefined ? { netns: o.netns } : {}),
   };
 }

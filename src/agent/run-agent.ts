@@ -3,6 +3,7 @@ import { KumaGitopsError } from '../errors.js';
 import { readHostOwnedFile } from '../io/host-owned-file.js';
 import type { EventLog } from '../model/log.js';
 import { refuseUnlessRootAndNetns } from '../reconcile/prepare-host.js';
+import type { RenderedHost } from '../render/rendered-host.js';
 import { acquirePidLock } from '../system/pid-lock.js';
 import type { AgentConfig } from './agent-config.js';
 import { agentDir, readAccepted, readAgentState, writeAgentState } from './agent-state.js';
@@ -11,6 +12,7 @@ import { authorizationOf } from './credentials.js';
 import { proxySettings } from './git-proxy.js';
 import { openGitSource } from './git-source.js';
 import { hostDoor } from './host-door.js';
+import { type HostWatch, hostWatch } from './host-watch.js';
 import { loadTrust } from './load-trust.js';
 import { type SyncResult, syncOnce } from './sync-once.js';
 import { verifyCommit } from './verify-commit.js';
@@ -45,6 +47,7 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
   }));
   const w = wakeup();
   const unhook = o.signals?.(w) ?? (() => undefined);
+  let watch: HostWatch | undefined;
   try {
     const state = readAgentState(config.stateDir);
     const ca = config.source.caFile === undefined ? undefined : readTrusted(config.source.caFile, o.owner);
@@ -68,21 +71,35 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       now: () => new Date(),
       ...(trust ? { verify: (commit: string) => verifyCommit(source.gitdir, commit, trust) } : {}),
     };
+    // One sync, apply, drift check or heal at a time.
+    let queue: Promise<unknown> = Promise.resolve();
+    const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
+      const run = queue.then(fn, fn);
+      queue = run.catch(() => undefined);
+      return run;
+    };
+    watch = o.apply === undefined && config.drift.watch && !o.once ? hostWatch(config, log, serialize) : undefined;
+    const good = async (r: { kind: string; commit?: string; rendered?: RenderedHost }) => {
+      if (r.rendered && r.commit && state.lastGood?.commit === r.commit) await watch?.onGood(r.commit, r.rendered);
+    };
     if (state.lastGood && (await source.has(state.lastGood.commit))) {
       log('converging to the last good revision from local state', { commit: state.lastGood.commit });
-      const r = await applyRevision(ctx, state, state.lastGood.commit, { converge: true });
+      const r = await serialize(() => applyRevision(ctx, state, state.lastGood!.commit, { converge: true }));
       log('converged', { result: r.kind, commit: r.commit, ...('reason' in r ? { reason: r.reason } : {}) });
       writeAgentState(config.stateDir, state);
+      await good(r);
     }
     let last: SyncResult | undefined;
     while (!w.stopped) {
-      last = await syncOnce(ctx, source, state, readAccepted(config.stateDir));
+      last = await serialize(() => syncOnce(ctx, source, state, readAccepted(config.stateDir)));
       writeAgentState(config.stateDir, state);
+      await good(last as { kind: string; commit?: string; rendered?: RenderedHost });
       if (o.once) break;
       await w.sleep(jittered(config.source.pollMs));
     }
     return last === undefined || state.lastSync?.ok ? 0 : 2;
   } finally {
+    watch?.stop();
     unhook();
     release();
   }

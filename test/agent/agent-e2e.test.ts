@@ -137,6 +137,45 @@ await describeE2e(
       a.writeConfig();
     });
 
+    it('drift: a flush by hand and a killed kuma-dp are repaired by the running agent within seconds', async () => {
+      const { h } = a;
+      const running = a.start();
+      try {
+        await expect
+          .poll(() => running.output().includes('"msg":"watching for drift"'), { timeout: 60_000, interval: 100 })
+          .toBe(true);
+        expect(running.output()).toMatch(/"mode":"events"[^\n]*"msg":"watching for drift"/);
+        const kumaRules = async () =>
+          (await h.save('ipv4')).split('\n').filter((l) => l.startsWith('-A KUMA_MESH_INBOUND ')).length;
+        const before = await kumaRules();
+        expect(before).toBeGreaterThan(0);
+
+        await h.inHost(['iptables-nft', '-t', 'nat', '-F']);
+        const flushedAt = performance.now();
+        await expect.poll(kumaRules, { timeout: 30_000, interval: 50 }).toBe(before);
+        const seconds = (performance.now() - flushedAt) / 1000;
+        expect(seconds).toBeLessThan(30);
+        await expect
+          .poll(() => running.output().includes('"msg":"drift healed"'), { timeout: 30_000, interval: 100 })
+          .toBe(true);
+        expect(running.output()).toMatch(
+          /"msg":"drift","class":"rules-missing"|"class":"rules-missing".*"msg":"drift"/,
+        );
+
+        const pid = h.kumaDpProcesses()[0]!.pid;
+        process.kill(pid, 'SIGKILL');
+        await expect.poll(async () => (await h.ready()).status, { timeout: 60_000, interval: 200 }).toBe(200);
+        expect(h.kumaDpProcesses()[0]!.pid).not.toBe(pid);
+        expect(running.output()).toMatch(/"class":"kuma-dp-down"/);
+        expect((await h.plan()).code).toBe(0);
+        running.child.kill('SIGTERM');
+        expect((await running.done).signal).toBeNull();
+      } finally {
+        running.child.kill('SIGKILL');
+        await running.done;
+      }
+    }, 180_000);
+
     it('SIGKILL during an apply and during a fetch: the next run recovers and applies', async () => {
       const { h } = a;
       original = readFileSync(join(h.repo, 'hosts/example-server.yaml'), 'utf8');

@@ -61,6 +61,7 @@ describe('agent config', () => {
       readyTimeoutMs: 60_000,
       failPolicy: 'fail-open',
       policy: { writeRoots: ['/kuma/'], kumaDpUsers: [{ name: 'kuma-dp', uid: 5678 }] },
+      drift: { watch: true, checkIntervalMs: 30_000, maxHeals: 3, healWindowMs: 600_000 },
       netns: 'kg-x',
     });
   });

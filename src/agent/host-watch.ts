@@ -1,0 +1,57 @@
+import type { EventLog } from '../model/log.js';
+import { prepareRendered } from '../reconcile/prepare-host.js';
+import { reconcileHost } from '../reconcile/reconcile-host.js';
+import type { RenderedHost } from '../render/rendered-host.js';
+import type { AgentConfig } from './agent-config.js';
+import { type DriftWatch, startDriftWatch } from './drift-watch.js';
+import { healLimit } from './heal-limit.js';
+
+/**
+ * The drift watch wired to this host: each revision that becomes the last good one is prepared once (the same
+ * composition root as apply) and watched from then on; heals go through the same reconcile, under the agent's lock.
+ */
+export interface HostWatch {
+  onGood(commit: string, rendered: RenderedHost): Promise<void>;
+  readonly mode: DriftWatch['mode'];
+  stop(): void;
+}
+
+export function hostWatch(
+  config: AgentConfig,
+  log: EventLog,
+  serialize: <T>(fn: () => Promise<T>) => Promise<T>,
+): HostWatch {
+  const context = { host: config.host, netns: config.netns, stateDir: config.stateDir, supervisor: config.supervisor };
+  let armedCommit: string | undefined;
+  const watch = startDriftWatch({
+    netns: config.netns,
+    log,
+    serialize,
+    limit: healLimit(config.drift.maxHeals, config.drift.healWindowMs),
+    checkIntervalMs: config.drift.checkIntervalMs,
+    heal: (a) =>
+      reconcileHost({
+        target: a.target,
+        ports: a.ports,
+        stateDir: config.stateDir,
+        readyTimeoutMs: config.readyTimeoutMs,
+        failPolicy: config.failPolicy,
+        dryRun: false,
+        log: (event, data) => log(event, { ...data, commit: a.commit, heal: true }),
+      }),
+  });
+  return {
+    async onGood(commit, rendered) {
+      if (commit === armedCommit) return;
+      const { target, ports } = await prepareRendered({ ...context, log }, rendered);
+      const live = await ports.readLive();
+      armedCommit = commit;
+      watch.arm({ commit, target, ports, backend: live.rules.backend });
+      log('watching for drift', { commit, mode: watch.mode, checkIntervalMs: config.drift.checkIntervalMs });
+    },
+    get mode() {
+      return watch.mode;
+    },
+    stop: () => watch.stop(),
+  };
+}
