@@ -33,6 +33,8 @@ export interface AgentState {
   quarantined: QuarantinedRevision[];
   refused?: RefusedRevision;
   lastSync?: { at: string; ok: boolean; remote?: string; result: string; error?: string; code?: string };
+  /** How the running agent watches for drift: xtables-monitor events (nft), or polling only (iptables-legacy). */
+  watch?: { mode: 'events' | 'polling' | 'off'; checkIntervalMs: number; since: string };
   /** When this agent first saw each recent remote head (kept for the rollout waves). */
   seen: { commit: string; at: string }[];
 }

@@ -17,6 +17,8 @@ export interface AgentStatusReport {
   refused?: AgentState['refused'];
   quarantined: AgentState['quarantined'];
   kumaDp: { pid?: number; ready?: boolean; readyError?: string };
+  /** How the running agent watches for drift (from its state). */
+  watch?: AgentState['watch'];
   /** The steps that would bring the host back to the applied revision; none: no drift. */
   drift?: DriftReport;
   /** The running agent's pid, if its lock is held. */
@@ -68,6 +70,7 @@ export function statusReport(config: AgentConfig, state: AgentState | undefined,
     },
     ...(live.agentPid !== undefined ? { agentPid: live.agentPid } : {}),
     ...(live.drift ? { drift: live.drift } : {}),
+    ...(state?.watch && live.agentPid !== undefined ? { watch: state.watch } : {}),
   };
 }
 
@@ -89,6 +92,12 @@ export function formatStatusText(r: AgentStatusReport): string {
   lines.push(
     `kuma-dp: ${dp.pid !== undefined ? `pid ${dp.pid}` : 'not running'}${dp.ready === undefined ? '' : dp.ready ? ', ready' : `, not ready${dp.readyError ? ` (${dp.readyError})` : ''}`}`,
   );
+  if (r.watch) {
+    const every = `a full check every ${Math.round(r.watch.checkIntervalMs / 1000)} s`;
+    lines.push(
+      `drift watch: ${r.watch.mode === 'events' ? `iptables events (xtables-monitor) and ${every}` : r.watch.mode === 'polling' ? `polling only, ${every} (iptables-legacy gives no events)` : 'off'}`,
+    );
+  }
   if (r.drift && 'steps' in r.drift)
     lines.push(`drift: ${r.drift.steps.length === 0 ? 'none' : `${r.drift.steps.length} step(s) to converge`}`);
   for (const p of r.problems) lines.push(`problem: ${p}`);

@@ -80,7 +80,16 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
     };
     watch = o.apply === undefined && config.drift.watch && !o.once ? hostWatch(config, log, serialize) : undefined;
     const good = async (r: { kind: string; commit?: string; rendered?: RenderedHost }) => {
-      if (r.rendered && r.commit && state.lastGood?.commit === r.commit) await watch?.onGood(r.commit, r.rendered);
+      if (!watch || !r.rendered || !r.commit || state.lastGood?.commit !== r.commit) return;
+      await watch.onGood(r.commit, r.rendered);
+      if (state.watch?.mode !== watch.mode) {
+        state.watch = {
+          mode: watch.mode,
+          checkIntervalMs: config.drift.checkIntervalMs,
+          since: new Date().toISOString(),
+        };
+        writeAgentState(config.stateDir, state);
+      }
     };
     if (state.lastGood && (await source.has(state.lastGood.commit))) {
       log('converging to the last good revision from local state', { commit: state.lastGood.commit });

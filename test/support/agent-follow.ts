@@ -39,7 +39,7 @@ export interface FollowedRepo {
   once(env?: Record<string, string>): Promise<Result & { events: AgentEvent[] }>;
   cli(args: string[], env?: Record<string, string>): Promise<Result>;
   /** Write the config (readyTimeout 30 s unless given). */
-  writeConfig(o?: { readyTimeout?: string; verify?: string; pollInterval?: string }): void;
+  writeConfig(o?: { readyTimeout?: string; verify?: string; pollInterval?: string; extra?: string }): void;
   /** A long-running agent, for signal and lock tests. */
   start(env?: Record<string, string>): { child: ChildProcess; done: Promise<Result>; output(): string };
 }
@@ -122,7 +122,7 @@ stateDir: ${h.stateDir}
 readyTimeout: ${o.readyTimeout ?? '30s'}
 policy:
   writeRoots: [${h.dir}/]
-${o.verify ?? ''}`,
+${o.verify ?? ''}${o.extra ?? ''}`,
         { mode: 0o600 },
       );
       chmodSync(config, 0o600);
