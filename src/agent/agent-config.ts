@@ -104,6 +104,17 @@ export const agentConfigSchema = z.strictObject({
   supervisor: z.enum(['process', 'systemd']).default('process'),
   readyTimeout: duration('readyTimeout', 1000).default('60s'),
   failPolicy: z.enum(['fail-open', 'keep']).default('fail-open'),
+  metrics: z
+    .strictObject({
+      listen: z
+        .string()
+        .regex(/^(off|(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|localhost):\d{1,5})$/, {
+          message: "metrics.listen: ADDRESS:PORT (e.g. 127.0.0.1:9787) or 'off'",
+        })
+        .default('127.0.0.1:9787')
+        .describe("where the agent serves /metrics for Prometheus, or 'off'"),
+    })
+    .default({ listen: '127.0.0.1:9787' }),
   drift: z
     .strictObject({
       watch: z
@@ -150,6 +161,8 @@ export interface AgentConfig {
   failPolicy: 'fail-open' | 'keep';
   policy: ParsedAgentConfig['policy'];
   drift: { watch: boolean; checkIntervalMs: number; maxHeals: number; healWindowMs: number };
+  /** Where /metrics is served; undefined: off. */
+  metrics?: { host: string; port: number };
   /** Tests and the demo only: run every host command inside this network namespace. */
   netns?: string;
 }

@@ -35,6 +35,9 @@ export interface DriftWatchOptions {
   now?: () => number;
   /** Called after each check with the classes found (none: in sync). */
   onChecked?: (findings: DriftFinding[]) => void;
+  /** A class found that was not there at the last check, and what triggered the check. */
+  onDrift?: (c: DriftClass, sources: string[]) => void;
+  onHeal?: (classes: DriftClass[], outcome: ReconcileOutcome) => void;
 }
 
 export interface DriftWatch {
@@ -61,7 +64,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
   // kuma-dp's pid as last read: its disappearance is a trigger (polled every 500 ms, a kill(0) each).
   let kumaDpPid: number | undefined;
 
-  const check = async () => {
+  const check = async (batch: string[]) => {
     const a = armed;
     if (!a) return;
     const live = await a.ports.readLive();
@@ -70,9 +73,11 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
     o.onChecked?.(findings);
     const classes = new Set(findings.map((f) => f.class));
     for (const c of reported) if (!classes.has(c)) o.log('drift resolved', { class: c, commit: a.commit });
-    for (const f of findings)
-      if (!reported.has(f.class))
-        o.log('drift', { class: f.class, detail: f.detail, commit: a.commit, sources: [...sources] });
+    for (const f of findings) {
+      if (reported.has(f.class)) continue;
+      o.log('drift', { class: f.class, detail: f.detail, commit: a.commit, sources: batch });
+      for (const source of batch) o.onDrift?.(f.class, [source]);
+    }
     reported = classes;
     const t = now();
     const healable = [...classes].filter((c) => !ALERT_ONLY.has(c));
@@ -89,6 +94,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
     if (allowed.length === 0) return;
     o.log('healing drift', { classes: allowed, commit: a.commit });
     const outcome = await o.heal(a);
+    o.onHeal?.(allowed, outcome);
     o.log(outcome.status === 'applied' || outcome.status === 'unchanged' ? 'drift healed' : 'heal failed', {
       classes: allowed,
       status: outcome.status,
@@ -108,10 +114,12 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
     if (pending) return;
     pending = setTimeout(() => {
       pending = undefined;
+      // The triggers of this check: later ones belong to the next.
+      const batch = [...sources];
+      sources.clear();
       void o
-        .serialize(check)
-        .catch((e: Error) => o.log('warning: drift check failed', { error: e.message }))
-        .finally(() => sources.clear());
+        .serialize(() => check(batch))
+        .catch((e: Error) => o.log('warning: drift check failed', { error: e.message }));
     }, o.debounceMs ?? 300);
   };
 

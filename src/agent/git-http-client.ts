@@ -19,6 +19,8 @@ export interface GitHttpOptions {
   timeoutMs: number;
   /** Where a proxy is to be used (agent/git-proxy.ts). */
   proxy?: ProxySettings;
+  /** Each request's kind and duration, for the metrics. */
+  onRequest?: (request: 'refs' | 'pack' | 'other', seconds: number) => void;
 }
 
 export interface CountingHttpClient extends HttpClient {
@@ -50,6 +52,16 @@ export function createGitHttpClient(o: GitHttpOptions): CountingHttpClient {
   };
 
   async function request(r: GitHttpRequest): Promise<GitHttpResponse> {
+    const started = performance.now();
+    try {
+      return await send(r);
+    } finally {
+      const kind = r.url.includes('/info/refs') ? 'refs' : r.url.endsWith('/git-upload-pack') ? 'pack' : 'other';
+      o.onRequest?.(kind, (performance.now() - started) / 1000);
+    }
+  }
+
+  async function send(r: GitHttpRequest): Promise<GitHttpResponse> {
     const chunks: Uint8Array[] = [];
     if (r.body) for await (const chunk of r.body) chunks.push(chunk);
     const body = Buffer.concat(chunks);

@@ -26,6 +26,7 @@ export interface GitSourceOptions {
   ca?: string;
   timeoutMs: number;
   proxy?: ProxySettings;
+  onGitRequest?: (request: 'refs' | 'pack' | 'other', seconds: number) => void;
   /** Further attempts after a network error or timeout (default 4), with exponential backoff from `retryDelayMs`. */
   retries?: number;
   retryDelayMs?: number;

@@ -3,6 +3,7 @@ import { prepareRendered } from '../reconcile/prepare-host.js';
 import { reconcileHost } from '../reconcile/reconcile-host.js';
 import type { RenderedHost } from '../render/rendered-host.js';
 import type { AgentConfig } from './agent-config.js';
+import type { AgentMetrics } from './agent-metrics.js';
 import { type DriftWatch, startDriftWatch } from './drift-watch.js';
 import { healLimit } from './heal-limit.js';
 
@@ -20,6 +21,7 @@ export function hostWatch(
   config: AgentConfig,
   log: EventLog,
   serialize: <T>(fn: () => Promise<T>) => Promise<T>,
+  metrics?: AgentMetrics,
 ): HostWatch {
   const context = { host: config.host, netns: config.netns, stateDir: config.stateDir, supervisor: config.supervisor };
   let armedCommit: string | undefined;
@@ -29,6 +31,14 @@ export function hostWatch(
     serialize,
     limit: healLimit(config.drift.maxHeals, config.drift.healWindowMs),
     checkIntervalMs: config.drift.checkIntervalMs,
+    onChecked: (findings) => metrics?.drift(new Set(findings.map((f) => f.class))),
+    onDrift: (c, sources) => {
+      for (const s of sources) metrics?.driftEvent(c, s);
+    },
+    onHeal: (classes, outcome) => {
+      for (const c of classes) metrics?.heal(c);
+      if (outcome.status === 'rolled-back' || outcome.status === 'failed-open') metrics?.rollback();
+    },
     heal: (a) =>
       reconcileHost({
         target: a.target,

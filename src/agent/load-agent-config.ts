@@ -105,6 +105,12 @@ export function loadAgentConfig(
       maxHeals: c.drift.maxHeals,
       healWindowMs: durationMs(c.drift.healWindow)!,
     },
+    ...(c.metrics.listen === 'off' ? {} : { metrics: listenAddress(c.metrics.listen) }),
     ...(o.netns !== undefined ? { netns: o.netns } : {}),
   };
+}
+
+function listenAddress(text: string): { host: string; port: number } {
+  const at = text.lastIndexOf(':');
+  return { host: text.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(text.slice(at + 1)) };
 }

@@ -6,7 +6,8 @@ import { refuseUnlessRootAndNetns } from '../reconcile/prepare-host.js';
 import type { RenderedHost } from '../render/rendered-host.js';
 import { acquirePidLock } from '../system/pid-lock.js';
 import type { AgentConfig } from './agent-config.js';
-import { agentDir, readAccepted, readAgentState, writeAgentState } from './agent-state.js';
+import { type AgentMetrics, createAgentMetrics } from './agent-metrics.js';
+import { type AgentState, agentDir, readAccepted, readAgentState, writeAgentState } from './agent-state.js';
 import { type ApplyRendered, applyRevision, type RevisionContext } from './apply-revision.js';
 import { authorizationOf } from './credentials.js';
 import { proxySettings } from './git-proxy.js';
@@ -14,6 +15,7 @@ import { openGitSource } from './git-source.js';
 import { hostDoor } from './host-door.js';
 import { type HostWatch, hostWatch } from './host-watch.js';
 import { loadTrust } from './load-trust.js';
+import { serveMetrics } from './metrics-server.js';
 import { type SyncResult, syncOnce } from './sync-once.js';
 import { verifyCommit } from './verify-commit.js';
 import { type Wakeup, wakeup } from './wakeup.js';
@@ -48,6 +50,8 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
   const w = wakeup();
   const unhook = o.signals?.(w) ?? (() => undefined);
   let watch: HostWatch | undefined;
+  let server: { port: number; close(): Promise<void> } | undefined;
+  const metrics = createAgentMetrics();
   try {
     const state = readAgentState(config.stateDir);
     const ca = config.source.caFile === undefined ? undefined : readTrusted(config.source.caFile, o.owner);
@@ -59,6 +63,7 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       ca,
       timeoutMs: config.source.timeoutMs,
       proxy: proxySettings(config.source.proxy, process.env),
+      onGitRequest: (request, seconds) => metrics.gitRequest(request, seconds),
       logger: { info: (d, m) => log(m, d), warn: (d, m) => log(`warning: ${m}`, d) },
     });
     const trust = await loadTrust(config, o.owner);
@@ -66,7 +71,7 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       config,
       gitdir: source.gitdir,
       salt: o.salt,
-      apply: o.apply ?? hostDoor(config),
+      apply: o.apply ?? hostDoor(config, metrics),
       log,
       now: () => new Date(),
       ...(trust ? { verify: (commit: string) => verifyCommit(source.gitdir, commit, trust) } : {}),
@@ -78,7 +83,12 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       queue = run.catch(() => undefined);
       return run;
     };
-    watch = o.apply === undefined && config.drift.watch && !o.once ? hostWatch(config, log, serialize) : undefined;
+    watch =
+      o.apply === undefined && config.drift.watch && !o.once ? hostWatch(config, log, serialize, metrics) : undefined;
+    if (config.metrics && !o.once) {
+      server = await serveMetrics(metrics.registry, config.metrics.host, config.metrics.port);
+      log('serving metrics', { url: `http://${config.metrics.host}:${server.port}/metrics` });
+    }
     const good = async (r: { kind: string; commit?: string; rendered?: RenderedHost }) => {
       if (!watch || !r.rendered || !r.commit || state.lastGood?.commit !== r.commit) return;
       await watch.onGood(r.commit, r.rendered);
@@ -102,12 +112,14 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
     while (!w.stopped) {
       last = await serialize(() => syncOnce(ctx, source, state, readAccepted(config.stateDir)));
       writeAgentState(config.stateDir, state);
+      record(metrics, last, state);
       await good(last as { kind: string; commit?: string; rendered?: RenderedHost });
       if (o.once) break;
       await w.sleep(jittered(config.source.pollMs));
     }
     return last === undefined || state.lastSync?.ok ? 0 : 2;
   } finally {
+    await server?.close();
     watch?.stop();
     unhook();
     release();
@@ -133,4 +145,10 @@ function readTrusted(path: string, owner?: number): string {
   const r = readHostOwnedFile(path, 'trusted', owner);
   if ('problem' in r) throw new KumaGitopsError(r.problem.code, `${r.problem.message}: ${r.problem.hint}`, { path });
   return r.text;
+}
+
+function record(metrics: AgentMetrics, r: SyncResult, state: AgentState): void {
+  metrics.sync(r.kind, new Date());
+  if (state.lastGood) metrics.applied(state.lastGood.commit);
+  metrics.quarantined(state.quarantined.length);
 }

@@ -7,7 +7,7 @@
  * on one state directory are refused; SIGTERM stops a running agent. Tests that wait out the retries of an
  * unreachable server (up to ~30 s of backoff) or a kill get 180 s.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -161,6 +161,21 @@ await describeE2e(
         expect(running.output()).toMatch(
           /"msg":"drift","class":"rules-missing"|"class":"rules-missing".*"msg":"drift"/,
         );
+
+        // The metrics say so too, in an exposition promtool accepts.
+        const url = /"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/.exec(running.output())![1]!;
+        const metrics = await (await fetch(url)).text();
+        expect(
+          metrics
+            .split('\n')
+            .filter((l) => l.startsWith('kuma_gitops_') && !l.includes('process') && !l.includes('nodejs'))
+            .join('\n'),
+        ).toMatch(/kuma_gitops_heals_total\{class="rules-missing"\} [1-9]/);
+        expect(metrics).toMatch(/kuma_gitops_drift_events_total\{class="rules-missing",source="[a-z-]+"\} [1-9]/);
+        expect(metrics).toContain(`kuma_gitops_applied_revision_info{revision="${state(h).lastGood!.commit}"} 1`);
+        expect(metrics).toContain('kuma_gitops_drift{class="rules-missing"} 0');
+        const check = spawnSync('promtool', ['check', 'metrics'], { input: metrics, encoding: 'utf8' });
+        expect(`${check.stdout}${check.stderr}`).toBe('');
 
         const pid = h.kumaDpProcesses()[0]!.pid;
         process.kill(pid, 'SIGKILL');

@@ -122,6 +122,8 @@ stateDir: ${h.stateDir}
 readyTimeout: ${o.readyTimeout ?? '30s'}
 policy:
   writeRoots: [${h.dir}/]
+metrics:
+  listen: 127.0.0.1:0
 ${o.verify ?? ''}${o.extra ?? ''}`,
         { mode: 0o600 },
       );
