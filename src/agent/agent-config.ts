@@ -104,6 +104,23 @@ export const agentConfigSchema = z.strictObject({
   supervisor: z.enum(['process', 'systemd']).default('process'),
   readyTimeout: duration('readyTimeout', 1000).default('60s'),
   failPolicy: z.enum(['fail-open', 'keep']).default('fail-open'),
+  alerts: z
+    .strictObject({
+      alertmanager: z
+        .array(
+          z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'alerts.alertmanager: http(s)://host:port' }),
+        )
+        .default([])
+        .describe('Alertmanager base URLs (each gets every alert: an HA pair is listed twice)'),
+      webhook: z
+        .strictObject({
+          url: z.string().regex(/^https?:\/\/\S+$/, { message: 'alerts.webhook.url: http(s)://...' }),
+          secretFile: absolutePath('file holding the HMAC-SHA256 key of the signature header').optional(),
+        })
+        .optional(),
+      resendInterval: duration('alerts.resendInterval', 1000).default('1m'),
+    })
+    .default({ alertmanager: [], resendInterval: '1m' }),
   metrics: z
     .strictObject({
       listen: z
@@ -161,6 +178,7 @@ export interface AgentConfig {
   failPolicy: 'fail-open' | 'keep';
   policy: ParsedAgentConfig['policy'];
   drift: { watch: boolean; checkIntervalMs: number; maxHeals: number; healWindowMs: number };
+  alerts: { alertmanager: string[]; webhook?: { url: string; secret?: string }; resendMs: number };
   /** Where /metrics is served; undefined: off. */
   metrics?: { host: string; port: number };
   /** Tests and the demo only: run every host command inside this network namespace. */

@@ -38,6 +38,10 @@ export interface DriftWatchOptions {
   /** A class found that was not there at the last check, and what triggered the check. */
   onDrift?: (c: DriftClass, sources: string[]) => void;
   onHeal?: (classes: DriftClass[], outcome: ReconcileOutcome) => void;
+  /** A class found before is gone. */
+  onResolved?: (c: DriftClass) => void;
+  /** A class went over its heal limit (with the last writer xtables-monitor named), or came back under it. */
+  onFlapping?: (c: DriftClass, flapping: boolean, writer?: { pid: number; name: string }) => void;
 }
 
 export interface DriftWatch {
@@ -72,7 +76,11 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
     const findings = classifyDrift(a.target, live);
     o.onChecked?.(findings);
     const classes = new Set(findings.map((f) => f.class));
-    for (const c of reported) if (!classes.has(c)) o.log('drift resolved', { class: c, commit: a.commit });
+    for (const c of reported) {
+      if (classes.has(c)) continue;
+      o.log('drift resolved', { class: c, commit: a.commit });
+      o.onResolved?.(c);
+    }
     for (const f of findings) {
       if (reported.has(f.class)) continue;
       o.log('drift', { class: f.class, detail: f.detail, commit: a.commit, sources: batch });
@@ -90,7 +98,11 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
         commit: a.commit,
       });
     }
-    for (const c of flappingSaid) if (!o.limit.flapping(c, t)) flappingSaid.delete(c);
+    for (const c of flappingSaid) {
+      if (o.limit.flapping(c, t)) continue;
+      flappingSaid.delete(c);
+      o.onFlapping?.(c, false);
+    }
     if (allowed.length === 0) return;
     o.log('healing drift', { classes: allowed, commit: a.commit });
     const outcome = await o.heal(a);

@@ -4,6 +4,7 @@ import { reconcileHost } from '../reconcile/reconcile-host.js';
 import type { RenderedHost } from '../render/rendered-host.js';
 import type { AgentConfig } from './agent-config.js';
 import type { AgentMetrics } from './agent-metrics.js';
+import type { AlertBook } from './alert-book.js';
 import { type DriftWatch, startDriftWatch } from './drift-watch.js';
 import { healLimit } from './heal-limit.js';
 
@@ -22,6 +23,7 @@ export function hostWatch(
   log: EventLog,
   serialize: <T>(fn: () => Promise<T>) => Promise<T>,
   metrics?: AgentMetrics,
+  alerts?: AlertBook,
 ): HostWatch {
   const context = { host: config.host, netns: config.netns, stateDir: config.stateDir, supervisor: config.supervisor };
   let armedCommit: string | undefined;
@@ -34,6 +36,21 @@ export function hostWatch(
     onChecked: (findings) => metrics?.drift(new Set(findings.map((f) => f.class))),
     onDrift: (c, sources) => {
       for (const s of sources) metrics?.driftEvent(c, s);
+      alerts?.fire(
+        'KumaGitopsDrift',
+        { class: c, revision: armedCommit ?? '' },
+        `${config.host}: ${c} drift (found by ${sources.join(', ')})`,
+      );
+    },
+    onResolved: (c) => alerts?.resolve('KumaGitopsDrift', { class: c }),
+    onFlapping: (c, flapping, writer) => {
+      if (!flapping) return alerts?.resolve('KumaGitopsFlapping', { class: c });
+      const who = writer ? `; the last writer of the rules was ${writer.name} (pid ${writer.pid})` : '';
+      alerts?.fire(
+        'KumaGitopsFlapping',
+        { class: c },
+        `${config.host}: ${c} drift keeps coming back: healing stopped for this class${who}`,
+      );
     },
     onHeal: (classes, outcome) => {
       for (const c of classes) metrics?.heal(c);

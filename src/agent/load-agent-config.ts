@@ -69,6 +69,7 @@ export function loadAgentConfig(
     [['source', 'caFile'], c.source.caFile, 'trusted'],
     [['verify', 'allowedSignersFile'], c.verify.allowedSignersFile, 'trusted'],
     [['verify', 'publicKeysFile'], c.verify.publicKeysFile, 'trusted'],
+    [['alerts', 'webhook', 'secretFile'], c.alerts.webhook?.secretFile, 'secret'],
   ];
   const fileIssues: Issue[] = [];
   for (const [path, value, kind] of named) {
@@ -105,6 +106,18 @@ export function loadAgentConfig(
       maxHeals: c.drift.maxHeals,
       healWindowMs: durationMs(c.drift.healWindow)!,
     },
+    alerts: {
+      alertmanager: c.alerts.alertmanager,
+      resendMs: durationMs(c.alerts.resendInterval)!,
+      ...(c.alerts.webhook
+        ? {
+            webhook: {
+              url: c.alerts.webhook.url,
+              ...(c.alerts.webhook.secretFile ? { secret: readSecret(c.alerts.webhook.secretFile, o.owner) } : {}),
+            },
+          }
+        : {}),
+    },
     ...(c.metrics.listen === 'off' ? {} : { metrics: listenAddress(c.metrics.listen) }),
     ...(o.netns !== undefined ? { netns: o.netns } : {}),
   };
@@ -113,4 +126,10 @@ export function loadAgentConfig(
 function listenAddress(text: string): { host: string; port: number } {
   const at = text.lastIndexOf(':');
   return { host: text.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(text.slice(at + 1)) };
+}
+
+/** The webhook's HMAC key (already checked above: root's, private). */
+function readSecret(path: string, owner?: number): string {
+  const r = readHostOwnedFile(path, 'secret', owner);
+  return 'text' in r ? r.text.replace(/\r?\n$/, '') : '';
 }

@@ -5,9 +5,12 @@ import type { EventLog } from '../model/log.js';
 import { refuseUnlessRootAndNetns } from '../reconcile/prepare-host.js';
 import type { RenderedHost } from '../render/rendered-host.js';
 import { acquirePidLock } from '../system/pid-lock.js';
+import { onSyncAlerts } from './agent-alerts.js';
 import type { AgentConfig } from './agent-config.js';
 import { type AgentMetrics, createAgentMetrics } from './agent-metrics.js';
 import { type AgentState, agentDir, readAccepted, readAgentState, writeAgentState } from './agent-state.js';
+import { alertBook } from './alert-book.js';
+import { alertSender } from './alert-sender.js';
 import { type ApplyRendered, applyRevision, type RevisionContext } from './apply-revision.js';
 import { authorizationOf } from './credentials.js';
 import { proxySettings } from './git-proxy.js';
@@ -52,6 +55,11 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
   let watch: HostWatch | undefined;
   let server: { port: number; close(): Promise<void> } | undefined;
   const metrics = createAgentMetrics();
+  const sender = alertSender(
+    { alertmanagers: config.alerts.alertmanager, ...(config.alerts.webhook ? { webhook: config.alerts.webhook } : {}) },
+    (message, data) => log(`warning: ${message}`, data),
+  );
+  const alerts = alertBook({ host: config.host, sender, resendMs: config.alerts.resendMs });
   try {
     const state = readAgentState(config.stateDir);
     const ca = config.source.caFile === undefined ? undefined : readTrusted(config.source.caFile, o.owner);
@@ -84,7 +92,9 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       return run;
     };
     watch =
-      o.apply === undefined && config.drift.watch && !o.once ? hostWatch(config, log, serialize, metrics) : undefined;
+      o.apply === undefined && config.drift.watch && !o.once
+        ? hostWatch(config, log, serialize, metrics, alerts)
+        : undefined;
     if (config.metrics && !o.once) {
       server = await serveMetrics(metrics.registry, config.metrics.host, config.metrics.port);
       log('serving metrics', { url: `http://${config.metrics.host}:${server.port}/metrics` });
@@ -113,12 +123,16 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       last = await serialize(() => syncOnce(ctx, source, state, readAccepted(config.stateDir)));
       writeAgentState(config.stateDir, state);
       record(metrics, last, state);
+      onSyncAlerts(alerts, last);
       await good(last as { kind: string; commit?: string; rendered?: RenderedHost });
       if (o.once) break;
       await w.sleep(jittered(config.source.pollMs));
     }
     return last === undefined || state.lastSync?.ok ? 0 : 2;
   } finally {
+    alerts.stop();
+    // Alerts already queued go out before the agent exits, for up to 5 s (an Alertmanager that is down waits).
+    await Promise.race([sender.idle(), new Promise((r) => setTimeout(r, 5_000).unref())]);
     await server?.close();
     watch?.stop();
     unhook();

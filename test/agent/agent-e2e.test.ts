@@ -8,9 +8,11 @@
  * unreachable server (up to ~30 s of backoff) or a kill get 180 s.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { startAlertmanager } from '../support/alertmanager.js';
 import { type AgentEvent, type AgentHost, followedHost, TOKEN } from '../support/e2e/agent-host.js';
 import type { E2eHost } from '../support/e2e/e2e-host.js';
 import { describeE2e } from '../support/e2e/e2e-suite.js';
@@ -139,6 +141,29 @@ await describeE2e(
 
     it('drift: a flush by hand and a killed kuma-dp are repaired by the running agent within seconds', async () => {
       const { h } = a;
+      // Debian's Alertmanager, notifying a receiver here of what fires and what resolves.
+      const notes: { status: string; labels: Record<string, string> }[] = [];
+      const receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (d) => {
+          body += d;
+        });
+        req.on('end', () => {
+          const n = JSON.parse(body) as { alerts: { status: string; labels: Record<string, string> }[] };
+          notes.push(...n.alerts);
+          res.end();
+        });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      const am = await startAlertmanager(h.dir, `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`);
+      h.onCleanup(async () => {
+        await am.stop();
+        receiver.closeAllConnections();
+        receiver.close();
+      });
+      a.writeConfig({
+        extra: `alerts:\n  alertmanager: [${am.url}]\n  resendInterval: 1s\ndrift:\n  checkInterval: 1s\n`,
+      });
       const running = a.start();
       try {
         await expect
@@ -183,8 +208,34 @@ await describeE2e(
         expect(h.kumaDpProcesses()[0]!.pid).not.toBe(pid);
         expect(running.output()).toMatch(/"class":"kuma-dp-down"/);
         expect((await h.plan()).code).toBe(0);
+
+        // A token problem is only alerted (the agent cannot make a token): Alertmanager shows it firing, and resolved
+        // once the file is back.
+        renameSync(h.files.token, `${h.files.token}.away`);
+        const drift = (status: string) =>
+          notes.some(
+            (n) =>
+              n.labels.alertname === 'KumaGitopsDrift' && n.labels.class === 'token-problem' && n.status === status,
+          );
+        await expect.poll(() => drift('firing'), { timeout: 60_000, interval: 100 }).toBe(true);
+        const active = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as { labels: Record<string, string> }[];
+        expect(active.map((x) => x.labels)).toContainEqual(
+          expect.objectContaining({
+            alertname: 'KumaGitopsDrift',
+            class: 'token-problem',
+            host: 'example-server',
+            severity: 'warning',
+          }),
+        );
+        renameSync(`${h.files.token}.away`, h.files.token);
+        await expect.poll(() => drift('resolved'), { timeout: 60_000, interval: 100 }).toBe(true);
+        expect(running.output()).not.toMatch(
+          /"msg":"healing drift"[^\n]*token-problem|token-problem[^\n]*"msg":"healing drift"/,
+        );
+
         running.child.kill('SIGTERM');
         expect((await running.done).signal).toBeNull();
+        a.writeConfig();
       } finally {
         running.child.kill('SIGKILL');
         await running.done;

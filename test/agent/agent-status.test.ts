@@ -20,6 +20,7 @@ const config: AgentConfig = {
   failPolicy: 'fail-open',
   policy: { writeRoots: ['/kuma/'], kumaDpUsers: [{ name: 'kuma-dp', uid: 5678 }] },
   drift: { watch: true, checkIntervalMs: 30_000, maxHeals: 3, healWindowMs: 600_000 },
+  alerts: { alertmanager: [], resendMs: 60_000 },
 };
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

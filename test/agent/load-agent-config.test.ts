@@ -62,6 +62,7 @@ describe('agent config', () => {
       failPolicy: 'fail-open',
       policy: { writeRoots: ['/kuma/'], kumaDpUsers: [{ name: 'kuma-dp', uid: 5678 }] },
       drift: { watch: true, checkIntervalMs: 30_000, maxHeals: 3, healWindowMs: 600_000 },
+      alerts: { alertmanager: [], resendMs: 60_000 },
       metrics: { host: '127.0.0.1', port: 9787 },
       netns: 'kg-x',
     });
