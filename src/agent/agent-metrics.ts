@@ -14,6 +14,7 @@ export interface AgentMetrics {
   reconcile(result: string, seconds: number): void;
   gitRequest(request: string, seconds: number): void;
   drift(present: ReadonlySet<DriftClass>): void;
+  driftCheck(): void;
   driftEvent(c: DriftClass, source: string): void;
   heal(c: DriftClass): void;
   rollback(): void;
@@ -73,6 +74,11 @@ export function createAgentMetrics(o: { processMetrics?: boolean } = {}): AgentM
     labelNames: ['class', 'source'],
     registers,
   });
+  const checks = new Counter({
+    name: 'kuma_gitops_drift_checks_total',
+    help: 'Drift checks run (each reads the live state once).',
+    registers,
+  });
   const heals = new Counter({
     name: 'kuma_gitops_heals_total',
     help: 'Heals started, by drift class.',
@@ -107,6 +113,7 @@ export function createAgentMetrics(o: { processMetrics?: boolean } = {}): AgentM
     drift(present) {
       for (const c of DRIFT_CLASSES) driftGauge.set({ class: c }, present.has(c) ? 1 : 0);
     },
+    driftCheck: () => checks.inc(),
     driftEvent: (c, source) => driftEvents.inc({ class: c, source }),
     heal: (c) => heals.inc({ class: c }),
     rollback: () => rollbacks.inc(),

@@ -33,7 +33,10 @@ export function hostWatch(
     serialize,
     limit: healLimit(config.drift.maxHeals, config.drift.healWindowMs),
     checkIntervalMs: config.drift.checkIntervalMs,
-    onChecked: (findings) => metrics?.drift(new Set(findings.map((f) => f.class))),
+    onChecked: (findings) => {
+      metrics?.driftCheck();
+      metrics?.drift(new Set(findings.map((f) => f.class)));
+    },
     onDrift: (c, sources) => {
       for (const s of sources) metrics?.driftEvent(c, s);
       alerts?.fire(

@@ -6,6 +6,7 @@ import { commitFiles, initRepo } from '../support/git-repo.js';
 import { SAMPLE_REPO } from '../support/sample-repo.js';
 import { agentRows } from './agent-bench.js';
 import { benchEnv, STARTUP_VARS, startupMs } from './bench-env.js';
+import { driftRows } from './drift-bench.js';
 import { hostileRows } from './hostile-bench.js';
 import { formatTable, measureChild, measureCommand, type Row } from './measure-child.js';
 import { measureReconcileRows } from './reconcile-bench.js';
@@ -58,7 +59,7 @@ function tproxyRows(work: string): Row[] {
   ];
 }
 
-const GROUPS = ['fleet', 'tproxy', 'hostile', 'reconcile', 'agent'] as const;
+const GROUPS = ['fleet', 'tproxy', 'hostile', 'reconcile', 'agent', 'drift'] as const;
 // `npm run bench -- reconcile` runs one group and writes bench-results/bench-reconcile.json.
 const only = process.argv.slice(2);
 const unknown = only.filter((g) => !(GROUPS as readonly string[]).includes(g));
@@ -84,6 +85,7 @@ try {
     ...(wanted('hostile') ? hostileRows(work) : []),
     ...(wanted('reconcile') ? await measureReconcileRows() : []),
     ...(wanted('agent') ? await agentRows(work) : []),
+    ...(wanted('drift') ? await driftRows() : []),
   ];
 
   process.stdout.write(`${formatTable(rows)}\n`);
