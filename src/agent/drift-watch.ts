@@ -1,6 +1,7 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { dirname } from 'node:path';
 import { startXtablesMonitor, type XtablesMonitor } from '../live/xtables-monitor.js';
+import { DRIFT_DEFAULTS, type DriftAction } from '../model/drift-class.js';
 import type { HostTarget } from '../model/host-target.js';
 import type { EventLog } from '../model/log.js';
 import { classifyDrift, type DriftClass, type DriftFinding } from '../reconcile/classify-drift.js';
@@ -13,7 +14,8 @@ import type { HealLimit } from './heal-limit.js';
  * The drift watch: triggers (xtables-monitor events on nft, kuma-dp's pid gone, the written files changed, a
  * periodic full check) feed one debounced re-check that reads the live state, classifies the drift against the last
  * good revision's target, and heals it through the normal reconcile (safe order, readiness gate, rollback), rate
- * limited per class. `token-problem` is only reported: the agent cannot make a token. Checks and heals run under the
+ * limited per class; a class the desired state says to alert on only is reported, not healed (always so for
+ * `token-problem`: the agent cannot make a token). Checks and heals run under the
  * agent's one lock, so the agent's own writes are never seen half-done and never count as drift.
  */
 export interface Armed {
@@ -21,6 +23,8 @@ export interface Armed {
   target: HostTarget;
   ports: HostPorts;
   backend: 'nft' | 'legacy';
+  /** Heal or only alert, per class, from the desired state (default: heal all but token-problem). */
+  policy?: Readonly<Record<DriftClass, DriftAction>>;
 }
 
 export interface DriftWatchOptions {
@@ -52,8 +56,6 @@ export interface DriftWatch {
   readonly mode: 'events' | 'polling' | 'off';
   stop(): void;
 }
-
-const ALERT_ONLY: ReadonlySet<DriftClass> = new Set(['token-problem']);
 
 export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
   const now = o.now ?? Date.now;
@@ -88,7 +90,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
     }
     reported = classes;
     const t = now();
-    const healable = [...classes].filter((c) => !ALERT_ONLY.has(c));
+    const healable = [...classes].filter((c) => (a.policy ?? DRIFT_DEFAULTS)[c] === 'heal');
     const allowed = healable.filter((c) => o.limit.take(c, t));
     for (const c of healable.filter((x) => !allowed.includes(x) && o.limit.flapping(x, t) && !flappingSaid.has(x))) {
       flappingSaid.add(c);

@@ -76,7 +76,7 @@ export function hostWatch(
       const { target, ports } = await prepareRendered({ ...context, log }, rendered);
       const live = await ports.readLive();
       armedCommit = commit;
-      watch.arm({ commit, target, ports, backend: live.rules.backend });
+      watch.arm({ commit, target, ports, backend: live.rules.backend, policy: rendered.desired.drift });
       log('watching for drift', { commit, mode: watch.mode, checkIntervalMs: config.drift.checkIntervalMs });
     },
     get mode() {

@@ -1,4 +1,5 @@
 import { error, type Issue } from '../issues.js';
+import { DRIFT_DEFAULTS } from '../model/drift-class.js';
 import { closest } from '../suggest.js';
 import { DEFAULT_KUMA_VERSION, type KumaVersion, parseKumaVersion } from '../versions.js';
 import { type DesiredHost, HOST_PLACEHOLDER, KUMA_DP_DEFAULTS, SAFETY_DEFAULTS } from './desired-host.js';
@@ -126,6 +127,7 @@ export function composeHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number]
     },
     service: { user: service.user, uid: service.uid, ports: service.ports ?? [] },
     safety: { ...SAFETY_DEFAULTS, ...merged.safety },
+    drift: { ...DRIFT_DEFAULTS, ...merged.drift },
     hostFacts: merged.hostFacts ?? {},
   };
   return { host, issues, deps };

@@ -1,12 +1,13 @@
+/**
+ * Validated desired state of one host: every layer merged, defaults applied, `${host}` substituted. This is the
+ * input of rendering; nothing here has been rendered or checked against Kuma's rules yet.
+ */
+import type { DriftAction, DriftClass } from '../model/drift-class.js';
 import type { HostFacts } from '../model/host-facts.js';
 import type { KumaVersion } from '../versions.js';
 import { hasPath } from '../yaml/yaml-source.js';
 import type { Layer } from './load-repo.js';
 
-/**
- * Validated desired state of one host: every layer merged, defaults applied, `${host}` substituted. This is the
- * input of rendering; nothing here has been rendered or checked against Kuma's rules yet.
- */
 export interface DesiredHost {
   name: string;
   /** The host's own file. */
@@ -40,6 +41,8 @@ export interface DesiredHost {
   };
   service: { user: string; uid: number | undefined; ports: number[] };
   safety: { sshPort: number; allowSshRedirect: boolean };
+  /** What the agent does about each class of drift (layers merged over the defaults). */
+  drift: Record<DriftClass, DriftAction>;
   /** Declared host facts (layers merged); the kuma-dp user is always added to `users`. */
   hostFacts: HostFacts;
 }

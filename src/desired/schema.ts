@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DRIFT_CLASSES, type DriftClass } from '../model/drift-class.js';
 import { hostFactsSchema } from '../tproxy/rules/host-facts-schema.js';
 
 /**
@@ -73,8 +74,24 @@ const dataplaneSettingsSchema = z.strictObject({
     .describe('Passed to kuma-dp as --dataplane-var=key=value, in this order (layers merge key by key).'),
 });
 
+const driftSettingsSchema = z
+  .strictObject(
+    Object.fromEntries(DRIFT_CLASSES.map((c) => [c, z.enum(['heal', 'alert']).optional()])) as Record<
+      DriftClass,
+      z.ZodOptional<z.ZodEnum<{ heal: 'heal'; alert: 'alert' }>>
+    >,
+  )
+  .refine((d) => d['token-problem'] !== 'heal', {
+    message: 'token-problem can only be alerted: the agent cannot make a dataplane token',
+    path: ['token-problem'],
+  })
+  .describe(
+    'What the agent does about each class of drift: heal it (the default) or only alert (token-problem: alert only).',
+  );
+
 /** Settings every layer may set. */
 const layerShape = {
+  drift: driftSettingsSchema.optional(),
   dataplane: dataplaneSettingsSchema.optional(),
   kumaVersion: z.string().min(1).optional().describe('Target Kuma version, e.g. 2.14.3 (supported: 2.9 to 2.14).'),
   tproxyConfig: repoPath

@@ -1,5 +1,6 @@
 import { diffRuleSets, type RuleDifference } from '../iptables/drift.js';
 import { isKumaOwned } from '../iptables/model.js';
+import type { DriftClass } from '../model/drift-class.js';
 import { FAMILIES } from '../model/family.js';
 import type { HostTarget } from '../model/host-target.js';
 import { sameArgv } from '../model/kuma-dp-command.js';
@@ -10,18 +11,7 @@ import { envDiff } from './plan-host.js';
  * Drift, classified: how a host that was in sync with its target differs now. Each class has a stable name used in
  * logs, alerts and metrics. Foreign rules are never drift (iptables/drift.ts looks at what Kuma owns only). Pure.
  */
-export const DRIFT_CLASSES = [
-  'rules-missing',
-  'rules-changed',
-  'jump-displaced',
-  'kuma-dp-down',
-  'kuma-dp-unready',
-  'kuma-dp-args',
-  'file-changed',
-  'user-changed',
-  'token-problem',
-] as const;
-export type DriftClass = (typeof DRIFT_CLASSES)[number];
+export { DRIFT_CLASSES, type DriftClass } from '../model/drift-class.js';
 
 export interface DriftFinding {
   class: DriftClass;

@@ -10,6 +10,7 @@ import { startDriftWatch } from '../../src/agent/drift-watch.js';
 import { healLimit } from '../../src/agent/heal-limit.js';
 import { formatSave } from '../../src/iptables/format-save.js';
 import { parseSave } from '../../src/iptables/parse-save.js';
+import { DRIFT_DEFAULTS, type DriftAction, type DriftClass } from '../../src/model/drift-class.js';
 import type { HostTarget } from '../../src/model/host-target.js';
 import type { LiveState } from '../../src/model/live-state.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';
@@ -45,7 +46,10 @@ function fakeHost() {
   };
 }
 
-function watchOn(host: ReturnType<typeof fakeHost>, o: { maxHeals?: number; healFixes?: boolean } = {}) {
+function watchOn(
+  host: ReturnType<typeof fakeHost>,
+  o: { maxHeals?: number; healFixes?: boolean; policy?: Record<DriftClass, DriftAction> } = {},
+) {
   const events: { event: string; data?: Record<string, unknown> }[] = [];
   let running = 0;
   let overlapped = false;
@@ -70,7 +74,7 @@ function watchOn(host: ReturnType<typeof fakeHost>, o: { maxHeals?: number; heal
     checkIntervalMs: 3_600_000,
     debounceMs: 50,
   });
-  watch.arm({ commit: 'c1', target, ports: host.ports, backend: 'legacy' });
+  watch.arm({ commit: 'c1', target, ports: host.ports, backend: 'legacy', ...(o.policy ? { policy: o.policy } : {}) });
   return { watch, events, overlapped: () => overlapped, named: (e: string) => events.filter((x) => x.event === e) };
 }
 
@@ -146,6 +150,16 @@ describe('drift watch', () => {
     expect(w.named(FLAPPING).map((e) => e.data?.class)).toEqual(['rules-changed']);
     expect(w.named('drift').map((e) => e.data?.class)).toEqual(['rules-changed', 'rules-changed', 'rules-changed']);
     expect(w.overlapped()).toBe(false);
+  });
+
+  it('a class the desired state sets to alert is reported, not healed', async () => {
+    const host = fakeHost();
+    const w = watchOn(host, { policy: { ...DRIFT_DEFAULTS, 'kuma-dp-down': 'alert' } });
+    host.set((l) => ({ ...l, kumaDp: undefined }));
+    w.watch.trigger('kuma-dp-exit');
+    await expect.poll(() => w.named('drift').map((e) => e.data?.class), { timeout: 5_000 }).toEqual(['kuma-dp-down']);
+    w.watch.stop();
+    expect(host.heals).toEqual([]);
   });
 
   it('a token problem is reported, never healed', async () => {
