@@ -99,6 +99,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
         writer: lastWriter,
         commit: a.commit,
       });
+      o.onFlapping?.(c, true, lastWriter);
     }
     for (const c of flappingSaid) {
       if (o.limit.flapping(c, t)) continue;
