@@ -77,18 +77,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
     kumaDpPid = live.kumaDp?.pid;
     const findings = classifyDrift(a.target, live);
     o.onChecked?.(findings);
-    const classes = new Set(findings.map((f) => f.class));
-    for (const c of reported) {
-      if (classes.has(c)) continue;
-      o.log('drift resolved', { class: c, commit: a.commit });
-      o.onResolved?.(c);
-    }
-    for (const f of findings) {
-      if (reported.has(f.class)) continue;
-      o.log('drift', { class: f.class, detail: f.detail, commit: a.commit, sources: batch });
-      for (const source of batch) o.onDrift?.(f.class, [source]);
-    }
-    reported = classes;
+    const classes = settle(a, findings, batch);
     const t = now();
     const healable = [...classes].filter((c) => (a.policy ?? DRIFT_DEFAULTS)[c] === 'heal');
     const allowed = healable.filter((c) => o.limit.take(c, t));
@@ -120,8 +109,25 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
     const liveAfter = await a.ports.readLive();
     kumaDpPid = liveAfter.kumaDp?.pid;
     const after = classifyDrift(a.target, liveAfter);
-    reported = new Set(after.map((f) => f.class));
     o.onChecked?.(after);
+    settle(a, after, batch);
+  };
+
+  /** Says what is new and what has cleared since the last check; returns the classes found now. */
+  const settle = (a: Armed, findings: DriftFinding[], batch: string[]): Set<DriftClass> => {
+    const classes = new Set(findings.map((f) => f.class));
+    for (const c of reported) {
+      if (classes.has(c)) continue;
+      o.log('drift resolved', { class: c, commit: a.commit });
+      o.onResolved?.(c);
+    }
+    for (const f of findings) {
+      if (reported.has(f.class)) continue;
+      o.log('drift', { class: f.class, detail: f.detail, commit: a.commit, sources: batch });
+      for (const source of batch) o.onDrift?.(f.class, [source]);
+    }
+    reported = classes;
+    return classes;
   };
 
   const trigger = (source: string) => {

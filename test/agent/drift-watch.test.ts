@@ -137,6 +137,8 @@ describe('drift watch', () => {
       host.set(editRule);
       w.watch.trigger('xtables-monitor');
       await expect.poll(() => host.heals.length, { timeout: 5_000 }).toBe(i);
+      // The heal put it back: said as resolved (an alert then resolves) right after the heal.
+      await expect.poll(() => w.named('drift resolved').length, { timeout: 5_000 }).toBe(i);
     }
     // The third is over the limit: flapping, said once, not healed; triggers while it lasts change nothing.
     host.set(editRule);

@@ -6,9 +6,11 @@
  * apply recovers when it starts again.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { followRepo } from '../support/agent-follow.js';
+import { startAlertmanager } from '../support/alertmanager.js';
 import type { Sandbox } from '../support/sandbox.js';
 import { yamlText } from '../support/world/host-yaml.js';
 import { BAD_PORT, demoHostDoc } from './steps.js';
@@ -58,7 +60,11 @@ export async function agentChecks(sb: Sandbox, t: Timeline): Promise<void> {
     doc.kumaDp.env.KUMA_DEMO_REVISION = value;
     return yamlText(doc);
   };
-  f.writeConfig({ readyTimeout: '5s' });
+  // Debian's Alertmanager, when installed, on 127.0.0.1: the agent reports to it, and it notifies a receiver here.
+  const notes: { status: string; labels: Record<string, string> }[] = [];
+  const alerting = existsSync(ALERTMANAGER) ? await alertmanagerFor(sb, notes) : undefined;
+  const extra = alerting ? `alerts:\n  alertmanager: [${alerting.url}]\n  resendInterval: 1s\n` : '';
+  f.writeConfig({ readyTimeout: '5s', extra });
   let agent = f.start();
   const restart = async (write: () => void) => {
     agent.child.kill('SIGTERM');
@@ -76,6 +82,48 @@ export async function agentChecks(sb: Sandbox, t: Timeline): Promise<void> {
       c.say(`commit ${short(commit)} (kuma-dp environment changed) applied ${seconds.toFixed(1)} s after the push`);
       await ready(c);
     });
+
+    await t.check(
+      'agent: rules flushed by hand are repaired at once; Alertmanager fires and resolves the alert',
+      async (c) => {
+        const kumaRules = async () =>
+          (await sb.save('ipv4')).split('\n').filter((l) => l.startsWith('-A KUMA_MESH_INBOUND ')).length;
+        const full = await kumaRules();
+        const flush = await sb.iptables('ipv4', ['-t', 'nat', '-F']);
+        c.expect(flush.code === 0, 'iptables -t nat -F', flush.stderr);
+        const start = performance.now();
+        while ((await kumaRules()) !== full) {
+          if (performance.now() - start > 30_000) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const seconds = (performance.now() - start) / 1000;
+        c.expect(seconds < 5, 'the Kuma rules are back', `${seconds.toFixed(2)} s`);
+        c.say(
+          `iptables -t nat -F by hand; the agent saw it (xtables-monitor) and put the rules back in ${seconds.toFixed(2)} s`,
+        );
+        await ready(c);
+        if (!alerting) {
+          c.say('Alertmanager is not installed (apt-get install prometheus-alertmanager): the alert part is skipped');
+          return;
+        }
+        const seen = async (status: string) => {
+          const until = performance.now() + 30_000;
+          while (performance.now() < until) {
+            if (notes.some((n) => n.labels.alertname === 'KumaGitopsDrift' && n.status === status)) return true;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          return false;
+        };
+        c.expect(await seen('firing'), 'Alertmanager notified KumaGitopsDrift firing');
+        c.expect(await seen('resolved'), 'Alertmanager notified KumaGitopsDrift resolved');
+        const classes = [
+          ...new Set(notes.filter((n) => n.labels.alertname === 'KumaGitopsDrift').map((n) => n.labels.class)),
+        ];
+        c.say(
+          `Alertmanager (${alerting.url}) notified KumaGitopsDrift firing, then resolved, for: ${classes.join(', ')}`,
+        );
+      },
+    );
 
     await t.check('agent: a commit whose kuma-dp never becomes ready is rolled back and quarantined', async (c) => {
       const bad = good();
@@ -100,7 +148,11 @@ export async function agentChecks(sb: Sandbox, t: Timeline): Promise<void> {
       const pub = readFileSync(`${key}.pub`, 'utf8').split(' ').slice(0, 2).join(' ');
       writeFileSync(allowed, `ops@example.invalid ${pub}\n`, { mode: 0o644 });
       await restart(() =>
-        f.writeConfig({ readyTimeout: '5s', verify: `verify:\n  mode: head\n  allowedSignersFile: ${allowed}\n` }),
+        f.writeConfig({
+          readyTimeout: '5s',
+          extra,
+          verify: `verify:\n  mode: head\n  allowedSignersFile: ${allowed}\n`,
+        }),
       );
       c.say('made an ed25519 key on the spot; allowed_signers names it for namespace git; agent restarted');
       const signed = f.commitSigned({ [HOST_FILE]: withEnv('3') }, 'signed: KUMA_DEMO_REVISION=3', key);
@@ -142,5 +194,32 @@ export async function agentChecks(sb: Sandbox, t: Timeline): Promise<void> {
     });
   } finally {
     await f.close();
+    await alerting?.close();
   }
+}
+
+const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+
+/** Alertmanager in the sandbox's folder, notifying a receiver in this process of what fires and resolves. */
+async function alertmanagerFor(sb: Sandbox, notes: { status: string; labels: Record<string, string> }[]) {
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => {
+      body += d;
+    });
+    req.on('end', () => {
+      notes.push(...(JSON.parse(body) as { alerts: typeof notes }).alerts);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const am = await startAlertmanager(sb.dir, `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`);
+  return {
+    url: am.url,
+    async close() {
+      await am.stop();
+      receiver.closeAllConnections();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    },
+  };
 }

@@ -53,12 +53,12 @@ describe.skipIf(why !== undefined && process.env.CI !== 'true')('npm run demo', 
     if (why === undefined) await ensureKumaDpUser();
   });
 
-  it('runs every check, passes all eleven and leaves nothing behind', { timeout: 400_000 }, async () => {
+  it('runs every check, passes all twelve and leaves nothing behind', { timeout: 400_000 }, async () => {
     expect(why).toBeUndefined();
     const r = await runDemo();
     expect(r.code, r.output).toBe(0);
     const lines = r.output.trimEnd().split('\n');
-    expect(lines.at(-1)).toBe('demo: 11 of 11 checks passed');
+    expect(lines.at(-1)).toBe('demo: 12 of 12 checks passed');
     for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
       expect(r.output).toMatch(new RegExp(`^\\[ *[\\d.]+s\\] ${n}\\. ok: `, 'm'));
     expect(r.output).not.toMatch(/^ +FAILED: /m);

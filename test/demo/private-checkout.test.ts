@@ -55,7 +55,7 @@ describe.skipIf(why !== undefined && process.env.CI !== 'true')('a checkout unde
 
     const demo = await run([process.execPath, '--import', 'tsx', 'test/demo/run.ts'], copy);
     expect(demo.code, demo.output).toBe(0);
-    expect(demo.output.trimEnd().split('\n').at(-1), demo.output).toBe('demo: 11 of 11 checks passed');
+    expect(demo.output.trimEnd().split('\n').at(-1), demo.output).toBe('demo: 12 of 12 checks passed');
 
     const suite = await run(
       [process.execPath, join(copy, 'node_modules/vitest/vitest.mjs'), 'run', ...SUITE_PART],

@@ -1,10 +1,10 @@
 /**
  * `npm run demo`: kuma-gitops on a sandbox host, end to end, as a short timeline. Two network namespaces on a veth
  * pair (a "host" running `python3 -m http.server 8080` as a service user, and a "peer"), the stand-in kuma-dp under
- * the process supervisor, real iptables. Eleven checks: plan, apply, traffic is redirected, drift is repaired, a bad
- * change is rolled back; then the agent following the repo over HTTP (a commit applied, a never-ready commit
- * quarantined, an unsigned commit and a force-push refused, a kill during an apply recovered); and nothing is left
- * behind. Exit 0 only when all eleven hold. Needs root and `npm run build`.
+ * the process supervisor, real iptables. Twelve checks: plan, apply, traffic is redirected, drift is repaired, a bad
+ * change is rolled back; then the agent following the repo over HTTP (a commit applied, a flush repaired at once
+ * with the Alertmanager alert fired and resolved, a never-ready commit quarantined, an unsigned commit and a
+ * force-push refused, a kill during an apply recovered); and nothing is left behind. Exit 0 only when all hold. Needs root and `npm run build`.
  * Cleans up on SIGINT/SIGTERM too; leftovers of a killed run are removed by the next one. The kuma-dp user (uid
  * 5678) is created by kuma-gitops itself, as on a real host, and is kept.
  */
@@ -17,8 +17,8 @@ import { createTimeline } from './timeline.js';
 
 // Once interrupted, the checks still running fail as their processes are killed: that is noise, not news.
 const write = (text: string) => void (stopping || process.stdout.write(text));
-/** Five checks of the one-shot commands, five of the agent, and the cleanup. */
-const CHECKS = 11;
+/** Five checks of the one-shot commands, six of the agent, and the cleanup. */
+const CHECKS = 12;
 let sandbox: Sandbox | undefined;
 let creating: Promise<Sandbox> | undefined;
 let stopping = false;
