@@ -113,18 +113,26 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
     };
     if (state.lastGood && (await source.has(state.lastGood.commit))) {
       log('converging to the last good revision from local state', { commit: state.lastGood.commit });
-      const r = await serialize(() => applyRevision(ctx, state, state.lastGood!.commit, { converge: true }));
+      // The watch is re-armed inside the lock: a check queued during the apply must see the new target, or it
+      // would "heal" the host back to the old revision.
+      const r = await serialize(async () => {
+        const result = await applyRevision(ctx, state, state.lastGood!.commit, { converge: true });
+        await good(result);
+        return result;
+      });
       log('converged', { result: r.kind, commit: r.commit, ...('reason' in r ? { reason: r.reason } : {}) });
       writeAgentState(config.stateDir, state);
-      await good(r);
     }
     let last: SyncResult | undefined;
     while (!w.stopped) {
-      last = await serialize(() => syncOnce(ctx, source, state, readAccepted(config.stateDir)));
+      last = await serialize(async () => {
+        const result = await syncOnce(ctx, source, state, readAccepted(config.stateDir));
+        await good(result as { kind: string; commit?: string; rendered?: RenderedHost });
+        return result;
+      });
       writeAgentState(config.stateDir, state);
       record(metrics, last, state);
       onSyncAlerts(alerts, last);
-      await good(last as { kind: string; commit?: string; rendered?: RenderedHost });
       if (o.once) break;
       await w.sleep(jittered(config.source.pollMs));
     }

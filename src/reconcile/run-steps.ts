@@ -27,7 +27,19 @@ export async function runSteps(plan: Plan, journal: Journal, ctx: StepContext): 
       writeJson(journalPath(ctx.dir), journal);
     }
     const started = Date.now();
-    await runStep(step, ctx);
+    try {
+      await runStep(step, ctx);
+    } catch (e) {
+      const again = step.kind === 'verify' ? rulesChangedUnderUs(e) : undefined;
+      if (!again) throw e;
+      // Someone changed the rules while we applied (a flush by hand, a firewall reload): put ours back once, then
+      // judge again. Without this a foreign write during the apply would roll back a good revision.
+      ctx.log('rules changed while applying: applying them again', { families: again.families });
+      journal.steps.push({ kind: again.kind, detail: describeStep(again) });
+      writeJson(journalPath(ctx.dir), journal);
+      await runStep(again, ctx);
+      await runStep(step, ctx);
+    }
     ctx.log('step done', {
       step: step.kind,
       detail: describeStep(step),
@@ -86,4 +98,12 @@ function failpoint(step: Step): void {
   const count = (seen.get(kind) ?? 0) + 1;
   seen.set(kind, count);
   if (count === Number(nth)) process.kill(process.pid, 'SIGKILL');
+}
+
+/** The rules step, when a failed verify found nothing left to do but the rules (and the readiness wait they need). */
+function rulesChangedUnderUs(e: unknown): Extract<Step, { kind: 'apply-rules' }> | undefined {
+  if (!(e instanceof KumaGitopsError) || e.code !== 'reconcile.verify-failed') return undefined;
+  const left = (e.data.left ?? []) as Step[];
+  if (!left.every((s) => s.kind === 'apply-rules' || s.kind === 'wait-ready' || s.kind === 'verify')) return undefined;
+  return left.find((s): s is Extract<Step, { kind: 'apply-rules' }> => s.kind === 'apply-rules');
 }

@@ -104,6 +104,42 @@ describe('reconcileHost through a fake host', () => {
     expect(existsSync(journalPath(hostStateDir(dir, target.host)))).toBe(false);
   });
 
+  it('rules changed by someone else during the apply are put back once by the verify, not rolled back', async () => {
+    const host = fakeHost(target, () => true);
+    const full = structuredClone(host.state.rules.families);
+    // The flush lands while kuma-dp starts (the plan has no rules step: only kuma-dp's inputs changed).
+    const start = host.ports.startKumaDp;
+    host.ports.startKumaDp = async (argv, env, restart) => {
+      await start(argv, env, restart);
+      host.state.rules.families = { ipv4: { tables: [] }, ipv6: { tables: [] } };
+    };
+    host.ports.applyRules = async () => {
+      host.calls.push('apply rules');
+      host.state.rules.families = structuredClone(full);
+    };
+    const outcome = await run(host.ports, stateDir());
+    expect(outcome.status).toBe('applied');
+    expect(host.calls.filter((c) => c === 'apply rules')).toHaveLength(1);
+    expect(host.calls).not.toContain('restore rules');
+  });
+
+  it('rules that stay changed after that one retry still fail the verify and roll back', async () => {
+    const host = fakeHost(target, () => true);
+    host.ports.applyRules = async () => {
+      host.calls.push('apply rules');
+      host.state.rules.families = { ipv4: { tables: [] }, ipv6: { tables: [] } };
+    };
+    const start = host.ports.startKumaDp;
+    host.ports.startKumaDp = async (argv, env, restart) => {
+      await start(argv, env, restart);
+      host.state.rules.families = { ipv4: { tables: [] }, ipv6: { tables: [] } };
+    };
+    const outcome = await run(host.ports, stateDir());
+    expect(outcome.status).toBe('rolled-back');
+    expect(outcome.error).toMatch(/not in sync after applying/);
+    expect(host.calls.filter((c) => c === 'apply rules')).toHaveLength(1);
+  });
+
   it('fails open when even the previous kuma-dp is not ready: the rules are removed', async () => {
     const host = fakeHost(target, () => false);
     const outcome = await run(host.ports, stateDir());
