@@ -189,6 +189,13 @@ await describeE2e(
 
         // The metrics say so too, in an exposition promtool accepts.
         const url = /"url":"(http:\/\/127\.0\.0\.1:\d+\/metrics)"/.exec(running.output())![1]!;
+        // The gauge drops back once the check after the heal has read the host again: wait for it.
+        await expect
+          .poll(async () => (await (await fetch(url)).text()).includes('kuma_gitops_drift{class="rules-missing"} 0'), {
+            timeout: 30_000,
+            interval: 100,
+          })
+          .toBe(true);
         const metrics = await (await fetch(url)).text();
         expect(
           metrics
