@@ -11,8 +11,8 @@ await describeE2e(
   'agent: a flush during an apply',
   (_backend, fresh) => {
     it('is repaired by the apply itself: one apply, no heal, in sync after', async () => {
-      // kuma-dp takes 3 s from start to ready: the window for the flush.
-      const h = await fresh({ env: { KUMA_STANDIN_READY_AFTER_MS: '3000' } });
+      // kuma-dp takes 6 s from start to ready: the window for the flush (headroom for a busy machine).
+      const h = await fresh({ env: { KUMA_STANDIN_READY_AFTER_MS: '6000' } });
       const a = await followedHost(h);
       const running = a.start();
       try {
