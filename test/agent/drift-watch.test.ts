@@ -8,15 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Armed } from '../../src/agent/drift-watch.js';
 import { startDriftWatch } from '../../src/agent/drift-watch.js';
 import { healLimit } from '../../src/agent/heal-limit.js';
-import { formatSave } from '../../src/iptables/format-save.js';
-import { parseSave } from '../../src/iptables/parse-save.js';
 import { DRIFT_DEFAULTS, type DriftAction, type DriftClass } from '../../src/model/drift-class.js';
 import type { HostTarget } from '../../src/model/host-target.js';
 import type { LiveState } from '../../src/model/live-state.js';
-import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import type { HostPorts } from '../../src/reconcile/host-ports.js';
 import type { ReconcileOutcome } from '../../src/reconcile/reconcile-host.js';
-import { liveInSync, sampleTarget } from '../support/targets.js';
+import { editIpv4Save, liveInSync, sampleTarget } from '../support/targets.js';
 
 let target: HostTarget;
 beforeAll(async () => {
@@ -93,21 +90,9 @@ describe('drift watch', () => {
   it('foreign rules are not drift: no heal, no event', async () => {
     const host = fakeHost();
     const w = watchOn(host);
-    host.set((l) => ({
-      ...l,
-      rules: {
-        ...l.rules,
-        families: {
-          ...l.rules.families,
-          ipv4: parseSave(
-            formatSave(l.rules.families.ipv4 as SavedRuleSet).replace(
-              '\n:KUMA_MESH_INBOUND -',
-              '\n:DOCKER - [0:0]\n:KUMA_MESH_INBOUND -',
-            ),
-          ),
-        },
-      },
-    }));
+    host.set((l) =>
+      editIpv4Save(l, (save) => save.replace('\n:KUMA_MESH_INBOUND -', '\n:DOCKER - [0:0]\n:KUMA_MESH_INBOUND -')),
+    );
     const before = host.reads();
     w.watch.trigger('xtables-monitor');
     await expect.poll(host.reads, { timeout: 5_000 }).toBeGreaterThan(before);
@@ -120,18 +105,7 @@ describe('drift watch', () => {
     const host = fakeHost();
     const w = watchOn(host, { maxHeals: 2 });
     const FLAPPING = 'warning: flapping: not healing this class until the window has room';
-    const editRule = (l: LiveState) => ({
-      ...l,
-      rules: {
-        ...l.rules,
-        families: {
-          ...l.rules.families,
-          ipv4: parseSave(
-            formatSave(l.rules.families.ipv4 as SavedRuleSet).replace('--to-ports 15006', '--to-ports 15999'),
-          ),
-        },
-      },
-    });
+    const editRule = (l: LiveState) => editIpv4Save(l, (save) => save.replace('--to-ports 15006', '--to-ports 15999'));
     // Two drifts, each healed (the fake heal puts the host back).
     for (let i = 1; i <= 2; i++) {
       host.set(editRule);

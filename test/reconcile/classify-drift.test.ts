@@ -1,25 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatSave } from '../../src/iptables/format-save.js';
-import { parseSave } from '../../src/iptables/parse-save.js';
 import type { HostTarget } from '../../src/model/host-target.js';
 import type { LiveState } from '../../src/model/live-state.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';
 import { classifyDrift } from '../../src/reconcile/classify-drift.js';
-import { liveInSync, sampleTarget } from '../support/targets.js';
+import { editIpv4Save, liveInSync, sampleTarget } from '../support/targets.js';
 
 let target: HostTarget;
 beforeAll(async () => {
   target = await sampleTarget('example-server');
 });
 
-/** The IPv4 save text, edited, parsed back. */
-const editIpv4 = (l: LiveState, edit: (save: string) => string): LiveState => ({
-  ...l,
-  rules: {
-    ...l.rules,
-    families: { ...l.rules.families, ipv4: parseSave(edit(formatSave(l.rules.families.ipv4 as SavedRuleSet))) },
-  },
-});
+const editIpv4 = editIpv4Save;
 
 describe('classifyDrift', () => {
   it('a host in sync has no drift', () => {

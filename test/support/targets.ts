@@ -1,6 +1,8 @@
 import { compileRepo } from '../../src/compile/compile-repo.js';
 import { loadRepo } from '../../src/desired/load-repo.js';
 import { dirRepoReader } from '../../src/io/dir-reader.js';
+import { formatSave } from '../../src/iptables/format-save.js';
+import { parseSave } from '../../src/iptables/parse-save.js';
 import type { HostTarget } from '../../src/model/host-target.js';
 import type { LiveState } from '../../src/model/live-state.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';
@@ -43,4 +45,10 @@ export function liveInSync(target: HostTarget, facts = resolveHostFacts({ dnsSer
     ),
     access: target.access.map((need) => ({ ...need, state: 'ok' as const })),
   };
+}
+
+/** The live state with its IPv4 `*-save` text edited (a flush, a foreign chain, a changed rule), parsed back. */
+export function editIpv4Save(live: LiveState, edit: (save: string) => string): LiveState {
+  const ipv4 = parseSave(edit(formatSave(live.rules.families.ipv4 as SavedRuleSet)));
+  return { ...live, rules: { ...live.rules, families: { ...live.rules.families, ipv4 } } };
 }
