@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, writeJson } from '../reconcile/state-files.js';
+import { pidExists } from '../system/pid-exists.js';
 
 /**
  * What the agent remembers between runs, in `<stateDir>/agent/state.json` (written by temp file and rename):
@@ -75,4 +76,14 @@ export function writeAgentState(stateDir: string, state: AgentState): void {
     quarantined: state.quarantined.slice(-MAX_KEPT),
     seen: state.seen.slice(-MAX_KEPT),
   });
+}
+
+/** The pid of the agent holding the state directory's lock, or undefined when none runs. */
+export function runningAgentPid(stateDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(agentDir(stateDir), 'lock'), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 && pidExists(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,12 +1,12 @@
 import type { EventLog } from '../model/log.js';
 import { prepareRendered } from '../reconcile/prepare-host.js';
-import { reconcileHost } from '../reconcile/reconcile-host.js';
 import type { RenderedHost } from '../render/rendered-host.js';
 import type { AgentConfig } from './agent-config.js';
 import type { AgentMetrics } from './agent-metrics.js';
 import type { AlertBook } from './alert-book.js';
 import { type DriftWatch, startDriftWatch } from './drift-watch.js';
 import { healLimit } from './heal-limit.js';
+import { hostContextOf, reconcileWith } from './host-door.js';
 
 /**
  * The drift watch wired to this host: each revision that becomes the last good one is prepared once (the same
@@ -25,7 +25,6 @@ export function hostWatch(
   metrics?: AgentMetrics,
   alerts?: AlertBook,
 ): HostWatch {
-  const context = { host: config.host, netns: config.netns, stateDir: config.stateDir, supervisor: config.supervisor };
   let armedCommit: string | undefined;
   const watch = startDriftWatch({
     netns: config.netns,
@@ -60,20 +59,12 @@ export function hostWatch(
       if (outcome.status === 'rolled-back' || outcome.status === 'failed-open') metrics?.rollback();
     },
     heal: (a) =>
-      reconcileHost({
-        target: a.target,
-        ports: a.ports,
-        stateDir: config.stateDir,
-        readyTimeoutMs: config.readyTimeoutMs,
-        failPolicy: config.failPolicy,
-        dryRun: false,
-        log: (event, data) => log(event, { ...data, commit: a.commit, heal: true }),
-      }),
+      reconcileWith(config, a.target, a.ports, (event, data) => log(event, { ...data, commit: a.commit, heal: true })),
   });
   return {
     async onGood(commit, rendered) {
       if (commit === armedCommit) return;
-      const { target, ports } = await prepareRendered({ ...context, log }, rendered);
+      const { target, ports } = await prepareRendered(hostContextOf(config, log), rendered);
       const live = await ports.readLive();
       armedCommit = commit;
       watch.arm({ commit, target, ports, backend: live.rules.backend, policy: rendered.desired.drift });

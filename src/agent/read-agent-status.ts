@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { askReady } from '../supervisor/ready-probe.js';
 import { createCommandRunner } from '../system/execa-runner.js';
-import { pidExists } from '../system/pid-exists.js';
 import type { AgentConfig } from './agent-config.js';
-import { agentDir, readAgentState } from './agent-state.js';
+import { agentDir, readAgentState, runningAgentPid } from './agent-state.js';
 import { type AgentStatusReport, statusReport } from './agent-status.js';
 import { readDrift } from './read-drift.js';
 
@@ -34,18 +33,9 @@ export async function readAgentStatus(config: AgentConfig): Promise<AgentStatusR
   }
   const drift = state?.lastGood ? await readDrift(config, state.lastGood.commit) : undefined;
   return statusReport(config, state, {
-    agentPid: lockOwner(config.stateDir),
+    agentPid: runningAgentPid(config.stateDir),
     kumaDpPid,
     ready,
     ...(drift ? { drift } : {}),
   });
-}
-
-function lockOwner(stateDir: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(join(agentDir(stateDir), 'lock'), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 && pidExists(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
 }

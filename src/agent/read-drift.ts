@@ -6,6 +6,7 @@ import { planHost } from '../reconcile/plan-host.js';
 import { prepareRendered } from '../reconcile/prepare-host.js';
 import type { AgentConfig } from './agent-config.js';
 import { sourceGitdir } from './git-source.js';
+import { hostContextOf } from './host-door.js';
 
 /** What `status` says about drift: the steps that would bring the host back to its last good revision. */
 export type DriftReport = { commit: string; steps: readonly string[] } | { commit: string; error: string };
@@ -18,14 +19,10 @@ export async function readDrift(config: AgentConfig, commit: string): Promise<Dr
   try {
     const reader = await gitdirReader(sourceGitdir(config.source.url, config.stateDir), config.source.path, commit);
     const rendered = renderedOrThrow(await compileHostAt(reader, config.host, config.policy), commit.slice(0, 12));
-    const context = {
-      host: config.host,
-      netns: config.netns,
-      stateDir: config.stateDir,
-      supervisor: config.supervisor,
-      log: () => undefined,
-    };
-    const { target, ports } = await prepareRendered(context, rendered);
+    const { target, ports } = await prepareRendered(
+      hostContextOf(config, () => undefined),
+      rendered,
+    );
     const plan = planHost(target, await ports.readLive());
     return {
       commit,
