@@ -7,7 +7,15 @@ import { parseDocument } from 'yaml';
 import { error, type Issue, warning } from '../issues.js';
 import { type DottedKeyCollision, effectiveVars, nestDataplaneVars } from '../render/dataplane-vars.js';
 import { goHtmlEscape, listTags, type RenderedLookup, renderMustache } from '../render/mustache.js';
-import { goTrimSpace, lineLocator, type MustacheElement, parseTemplate } from '../render/mustache-parse.js';
+import {
+  goTrimSpace,
+  lineLocator,
+  type MustacheElement,
+  type MustacheParseError,
+  type MustacheTemplate,
+  parseTemplate,
+} from '../render/mustache-parse.js';
+import { partialFailureText } from '../render/mustache-partial.js';
 import { yamlContext, yamlHazard } from '../render/template-yaml-context.js';
 import { editDistance } from '../suggest.js';
 
@@ -40,6 +48,19 @@ function suggest(name: string, keys: readonly string[]): string | undefined {
   return scored.sort((x, y) => x.d - y.d)[0]?.k;
 }
 
+/** A partial: kuma-dp reads it from its own host at parse time; we render what it does when that fails. */
+function partialIssue(file: string, e: Pick<MustacheParseError, 'sourceLine' | 'text'>, name?: string): Issue {
+  const tag = name === undefined ? 'a partial' : `partial {{> ${name}}}`;
+  const message = `${tag} is unsupported: kuma-dp reads it from a file relative to its working directory, and renders "${e.text}" as the whole Dataplane when it cannot`;
+  return error({
+    code: 'template.partial',
+    file,
+    line: e.sourceLine,
+    message,
+    hint: 'inline the partial into the template',
+  });
+}
+
 /** Lint a Dataplane template with its vars. Never throws. */
 export function lintTemplate(input: TemplateLintInput): Issue[] {
   const { file, template, intended } = input;
@@ -51,8 +72,11 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
   const issues = varFlagIssues(effective, nested.collisions, varsFile, varPath);
 
   const parsed = parseTemplate(template);
-  if (!parsed.ok && parsed.error.kind !== 'partial') {
-    const e = parsed.error;
+  if (!parsed.ok && parsed.template === null) {
+    // A partial before the failure is what kuma-dp reports; the failure behind it is reported as well, so that
+    // inlining the partial does not reveal a second error.
+    if (parsed.error.kind === 'partial') issues.push(partialIssue(file, parsed.error));
+    const e = parsed.masked ?? parsed.error;
     const message =
       e.kind === 'panic'
         ? `kuma-dp panics parsing this template (${e.text}): a delimiter tag needs new delimiters, e.g. {{=<% %>=}}`
@@ -60,7 +84,7 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
     issues.push(error({ code: 'template.parse', file, line: e.sourceLine, message }));
     return issues;
   }
-  const tpl = parsed.template!;
+  const tpl = parsed.template as MustacheTemplate; // null only on the early return above
   const tags = listTags(tpl);
   const lineOf = lineLocator(template);
   const at = (offset: number) => ({ file, line: lineOf(offset) });
@@ -69,8 +93,7 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
   for (const t of tags) {
     const where = { file, line: t.line };
     if (t.kind === 'partial') {
-      const message = `partial {{> ${t.name}}} is unsupported: kuma-dp reads it from a file relative to its working directory, and fails with "Could not find partial" when absent`;
-      issues.push(error({ code: 'template.partial', ...where, message, hint: 'inline the partial into the template' }));
+      issues.push(partialIssue(file, { sourceLine: t.line, text: partialFailureText(t.name) }, t.name));
     } else if (t.kind === 'escaped' && t.name.startsWith('&')) {
       skip.add(t.offset);
       const message = `{{${t.name}}} is not supported by kuma-dp's mustache: it looks up a var literally named "${t.name}" and renders nothing`;

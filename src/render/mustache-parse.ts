@@ -6,6 +6,8 @@
  * differ only in what EOF and a close tag mean.
  */
 
+import { partialFailureText } from './mustache-partial.js';
+
 /** One parsed piece. `offset` is where the tag's open delimiter starts in the source (for real line numbers). */
 export type MustacheElement =
   | { readonly type: 'text'; readonly text: string; readonly offset: number }
@@ -42,10 +44,18 @@ export interface MustacheParseError {
   readonly text: string;
 }
 
-/** `template` is present when the only failure is a partial, so the rest can still be linted. */
+/**
+ * `template` is present when the only failure is a partial, so the rest can still be linted. When a partial comes
+ * before a syntax error or a panic, `error` is the partial's (what kuma-dp reports) and `masked` the one behind it.
+ */
 export type MustacheParseResult =
   | { readonly ok: true; readonly template: MustacheTemplate }
-  | { readonly ok: false; readonly error: MustacheParseError; readonly template: MustacheTemplate | null };
+  | {
+      readonly ok: false;
+      readonly error: MustacheParseError;
+      readonly template: MustacheTemplate | null;
+      readonly masked?: MustacheParseError;
+    };
 
 class ParseFailure {
   constructor(readonly error: MustacheParseError) {}
@@ -55,32 +65,6 @@ class ParseFailure {
 const GO_SPACE =
   /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 export const goTrimSpace = (s: string): string => s.replace(GO_SPACE, '');
-
-const GO_QUOTE_NAMED: Readonly<Record<string, string>> = {
-  '\x07': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\v': '\\v',
-  '"': '\\"',
-  '\\': '\\\\',
-};
-
-/** Go `%q` / strconv.Quote, enough for names typed into a template. */
-export function goQuote(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (GO_QUOTE_NAMED[ch] !== undefined) out += GO_QUOTE_NAMED[ch];
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (ch !== ' ' && /[\p{C}\p{Z}]/u.test(ch)) {
-      out += cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\U${cp.toString(16).padStart(8, '0')}`;
-    } else out += ch;
-  }
-  return `"${out}"`;
-}
 
 /** Real 1-based line of a source offset, for one look-up (linear in the offset). */
 export function lineAtOffset(source: string, offset: number): number {
@@ -190,11 +174,11 @@ function parseTemplateUncached(source: string): MustacheParseResult {
         }
         case '>': {
           // hoisie opens the file here and returns `Could not find partial %q` (no line) when it is missing;
-          // Render then returns that text. We never read files, so every partial is "missing": remember the
-          // first one and keep parsing so the rest of the template can be linted.
+          // Render then returns that text. We never read files, so every partial fails (partialFailureText):
+          // remember the first one and keep parsing so the rest of the template can be linted.
           const name = goTrimSpace(tag.slice(1));
           partials.push(name);
-          partialError ??= fail(0, offset, `Could not find partial ${goQuote(name)}`, 'partial').error;
+          partialError ??= fail(0, offset, partialFailureText(name), 'partial').error;
           elems.push({ type: 'partial', name, offset });
           break;
         }
@@ -230,7 +214,8 @@ function parseTemplateUncached(source: string): MustacheParseResult {
   } catch (e) {
     if (!(e instanceof ParseFailure)) throw e;
     // hoisie stops at the first partial, so a partial before this error is what kuma-dp reports.
-    return { ok: false, error: partialError ?? e.error, template: null };
+    if (partialError) return { ok: false, error: partialError, template: null, masked: e.error };
+    return { ok: false, error: e.error, template: null };
   }
   const template: MustacheTemplate = { source, elems, partials };
   return partialError ? { ok: false, error: partialError, template } : { ok: true, template };

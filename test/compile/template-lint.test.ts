@@ -168,6 +168,35 @@ describe('lintTemplate', () => {
     expect(issues[0]!.message).toContain('relative to its working directory');
   });
 
+  // These crashed the lint (TypeError on a null template): a partial hid the failure behind it.
+  it.each([
+    ['{{>}}{{', 'Could not find partial ""', 'line 1: unmatched open tag'],
+    ['{{#}}{{>}}', 'Could not find partial ""', 'line 1: Section  has no closing tag'],
+    ['{{>p}}{{=}}', 'Could not find partial "p"', 'kuma-dp panics parsing this template'],
+  ])('%j: the partial and the failure behind it, without throwing', (template, partial, behind) => {
+    const issues = lint(template, {});
+    expect(issues.map((i) => [i.code, i.line])).toEqual([
+      ['template.partial', 1],
+      ['template.parse', 1],
+    ]);
+    expect(issues[0]!.message).toContain(`renders "${partial}" as the whole Dataplane`);
+    expect(issues[1]!.message).toContain(behind);
+  });
+
+  it('a partial naming a directory: the lint says what kuma-dp renders', () => {
+    expect(lint('a: 1\n{{> ./ }}\n', {}).map((i) => [i.code, i.line, i.message])).toEqual([
+      [
+        'template.partial',
+        2,
+        'partial {{> ./}} is unsupported: kuma-dp reads it from a file relative to its working directory, and renders "read .: is a directory" as the whole Dataplane when it cannot',
+      ],
+    ]);
+  });
+
+  it('a var named __proto__ is a var like any other', () => {
+    expect(lint('a: {{__proto__}}\n', { ['__proto__']: 'x' })).toEqual([]);
+  });
+
   it('dotted keys that collide: error on the vars file', () => {
     const issues = lint('a: {{a.b}}\nc: {{a.c}}\n', { 'a.b': '1', 'a.c': '2' }, 'hosts/web.yaml');
     expect(only(issues, 'template.var.collision')).toEqual([

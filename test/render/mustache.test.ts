@@ -121,6 +121,21 @@ describe('hoisie/mustache parse errors become the rendered document', () => {
     ['partial name is Go-%q-quoted', '{{>a"b}}', 'Could not find partial "a\\"b"'],
     ['a partial before a syntax error wins', '{{>p}}{{/x}}', 'Could not find partial "p"'],
     ['a syntax error before a partial wins', '{{/x}}{{>p}}', 'line 1: unmatched close tag'],
+    // Found by comparing with Kuma's render.go and hoisie at 6375acf: these used to crash the lint.
+    ['an empty partial before an unmatched open tag', '{{>}}{{', 'Could not find partial ""'],
+    ['a partial inside an unclosed section', '{{#}}{{>}}', 'Could not find partial ""'],
+    ['a partial before a delimiter panic', '{{>p}}{{=}}', 'Could not find partial "p"'],
+    // hoisie's parsePartial opens path.Join(CWD, name); a directory opens, and ReadFile fails on it.
+    ['partial naming the working directory', '{{>.}}', 'read .: is a directory'],
+    ['partial naming its parent', '{{>..}}', 'read ..: is a directory'],
+    ['partial naming the root', '{{>/}}', 'read /: is a directory'],
+    ['partial path is cleaned: ./', '{{>./}}', 'read .: is a directory'],
+    ['partial naming /etc', '{{>/etc}}', 'read /etc: is a directory'],
+    ['partial path is cleaned lexically: a/..', '{{> a/.. }}', 'read .: is a directory'],
+    ['partial path is cleaned: /etc/../', '{{>/etc/../}}', 'read /: is a directory'],
+    ['parents of parents', '{{>../../..}}', 'read ../../..: is a directory'],
+    ['a file below a directory is not assumed', '{{>/etc/kuma}}', 'Could not find partial "/etc/kuma"'],
+    ['a relative name is not assumed', '{{>../x}}', 'Could not find partial "../x"'],
     // The newline skipped after a section open tag is not counted: lines after it are reported one short.
     ['line quirk: unmatched open tag on real line 3', '{{#s}}\nb\n{{x', 'line 2: unmatched open tag'],
     ['line quirk: nested sections, real line 3', '{{#a}}\n{{#b}}\n{{/a}}', 'line 1: interleaved closing tag: a'],
@@ -157,6 +172,17 @@ describe('hoisie/mustache parse errors become the rendered document', () => {
         text: 'line 2: unmatched open tag',
       },
     });
+  });
+
+  it('keeps the error behind a partial, for the lint', () => {
+    const parsed = parseTemplate('{{>p}}\n{{=}}');
+    expect(parsed.ok).toBe(false);
+    expect(parsed.template).toBeNull();
+    expect(parsed.ok ? null : [parsed.error.text, parsed.masked?.kind, parsed.masked?.sourceLine]).toEqual([
+      'Could not find partial "p"',
+      'panic',
+      2,
+    ]);
   });
 
   it('keeps the template when only partials fail, and lists them', () => {
