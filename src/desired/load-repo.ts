@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import { error, type Issue } from '../issues.js';
 import { parseYamlSource, type SourceFile, type YamlSource } from '../yaml/yaml-source.js';
 import { validHostName } from './host-name.js';
+import { safeParseKeepingProto } from './keep-proto-keys.js';
 import { baseName, FLEET_FILE, isGroupFile, isHostFile, resolveRepoPath } from './repo-paths.js';
 import type { RepoReader } from './repo-reader.js';
 import {
@@ -62,7 +63,7 @@ export async function loadRepo(reader: RepoReader): Promise<LoadedRepo> {
       broken.add(path);
       return undefined;
     }
-    const parsed = schema.safeParse(source.data ?? {});
+    const parsed = safeParseKeepingProto(schema, source.data ?? {}, file.text.includes('__proto__'));
     if (!parsed.success) {
       report(
         path,

@@ -1,3 +1,5 @@
+import { setOwn } from './keep-proto-keys.js';
+
 /**
  * kumactl's merge rule, used for our own layered files too so there is one rule to learn: objects merge key by key,
  * scalars and lists from a later layer replace earlier ones.
@@ -13,7 +15,7 @@ function mergeObject(base: Record<string, unknown>, over: Record<string, unknown
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue;
     const prev = out[key];
-    out[key] = isPlainObject(prev) && isPlainObject(value) ? mergeObject(prev, value) : value;
+    setOwn(out, key, isPlainObject(prev) && isPlainObject(value) ? mergeObject(prev, value) : value);
   }
   return out;
 }
