@@ -34,9 +34,9 @@ export function safeParseKeepingProto<T>(
   const walk = (s: z.ZodType | undefined, raw: unknown, out: unknown, path: PropertyKey[]): void => {
     const type = unwrapSchema(s);
     if (type instanceof z.ZodArray && Array.isArray(raw)) {
-      raw.forEach((item, i) =>
-        walk(type.element as z.ZodType, item, Array.isArray(out) ? out[i] : undefined, [...path, i]),
-      );
+      for (const [i, item] of raw.entries()) {
+        walk(type.element as z.ZodType, item, Array.isArray(out) ? out[i] : undefined, [...path, i]);
+      }
     } else if (type instanceof z.ZodObject && isPlainObject(raw)) {
       for (const [key, child] of Object.entries(type.shape as Record<string, z.ZodType>)) {
         if (Object.hasOwn(raw, key)) walk(child, raw[key], isPlainObject(out) ? out[key] : undefined, [...path, key]);
