@@ -23,7 +23,9 @@ export interface Armed {
   target: HostTarget;
   ports: HostPorts;
   backend: 'nft' | 'legacy';
-  /** Heal or only alert, per class, from the desired state (default: heal all but token-problem). */
+  /** Native nftables could be read on this host (`nft` is installed): watch it with `nft monitor` too. */
+  nativeNft?: boolean;
+  /** Heal or only alert, per class, from the desired state (default: heal all but ALERT_ONLY). */
   policy?: Readonly<Record<DriftClass, DriftAction>>;
 }
 
@@ -61,6 +63,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
   const now = o.now ?? Date.now;
   let armed: Armed | undefined;
   let monitor: XtablesMonitor | undefined;
+  let nftMonitor: XtablesMonitor | undefined;
   let watchers: FSWatcher[] = [];
   let pending: NodeJS.Timeout | undefined;
   let reported = new Set<DriftClass>();
@@ -182,6 +185,17 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
         monitor.stop();
         monitor = undefined;
       }
+      // Native nftables tables (the shadowed class) change without xtables-monitor seeing it, on either backend.
+      if (!nftMonitor && a.nativeNft) {
+        nftMonitor = startXtablesMonitor({
+          kind: 'nft-monitor',
+          netns: o.netns,
+          onEvent: (e) => {
+            if (e.writer) lastWriter = e.writer;
+            trigger('nft-monitor');
+          },
+        });
+      }
       trigger('armed');
     },
     trigger,
@@ -193,6 +207,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
       clearInterval(alive);
       if (pending) clearTimeout(pending);
       monitor?.stop();
+      nftMonitor?.stop();
       for (const w of watchers) w.close();
     },
   };

@@ -67,7 +67,14 @@ export function hostWatch(
       const { target, ports } = await prepareRendered(hostContextOf(config, log), rendered);
       const live = await ports.readLive();
       armedCommit = commit;
-      watch.arm({ commit, target, ports, backend: live.rules.backend, policy: rendered.desired.drift });
+      watch.arm({
+        commit,
+        target,
+        ports,
+        backend: live.rules.backend,
+        nativeNft: 'ruleset' in live.nft,
+        policy: rendered.desired.drift,
+      });
       log('watching for drift', { commit, mode: watch.mode, checkIntervalMs: config.drift.checkIntervalMs });
     },
     get mode() {

@@ -1,4 +1,5 @@
 import { describeStep, type Plan } from '../model/plan.js';
+import { describeShadowing, type NativeNftView } from '../reconcile/native-nft-report.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-host.js';
 
 /** A plan as an SRE reads it: one line per step, what and why, in the order it will run. */
@@ -9,6 +10,20 @@ export function formatPlanText(plan: Plan): string {
     return `  ${String(i + 1).padStart(2)}. ${s.kind}${what ? ` ${what}` : ''}: ${s.reason}`;
   });
   return `${plan.host}: ${plan.steps.length} step(s) to revision ${plan.revision}\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Native nftables chains that can take Kuma's traffic: not steps (they are another tool's, so nothing here changes
+ * them), but an SRE reading the plan must see them, or "in sync" would be wrong about the traffic.
+ */
+export function formatNativeNftText(view: NativeNftView): string {
+  if ('unavailable' in view) return `note: ${view.unavailable}\n`;
+  if (view.shadowing.length === 0) return '';
+  const lines = view.shadowing.map((s) => `warning: shadowed: ${describeShadowing(s)}`);
+  lines.push(
+    "  these chains are not managed here and are left alone: move them after Kuma's (priority above -100, e.g. dstnat + 10), or exclude the traffic Kuma redirects from them",
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 export function formatOutcomeText(o: ReconcileOutcome): string {

@@ -85,8 +85,13 @@ const driftSettingsSchema = z
     message: 'token-problem can only be alerted: the agent cannot make a dataplane token',
     path: ['token-problem'],
   })
+  .refine((d) => d.shadowed !== 'heal', {
+    message:
+      "shadowed can only be alerted: the native nftables chain that runs before Kuma's belongs to another tool (firewalld, kube-proxy, nftables.service)",
+    path: ['shadowed'],
+  })
   .describe(
-    'What the agent does about each class of drift: heal it (the default) or only alert (token-problem: alert only).',
+    'What the agent does about each class of drift: heal it (the default) or only alert (token-problem and shadowed: alert only).',
   );
 
 /** Settings every layer may set. */

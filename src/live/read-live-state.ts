@@ -5,6 +5,7 @@ import { detectIptablesBackend, type IptablesBackend } from './iptables-backend.
 import { identityOf, readAccess } from './read-access.js';
 import { composeHostFacts, type NetworkFacts, readNetworkFacts } from './read-facts.js';
 import { readLiveFiles } from './read-files.js';
+import { readNativeNft } from './read-nft.js';
 import { readProcess } from './read-process.js';
 import { DEFAULT_READY_TIMEOUT_MS, type ReadyResult, readReady } from './read-ready.js';
 import { readRules } from './read-rules.js';
@@ -54,11 +55,12 @@ export async function readLive(
     kumaDpPid === undefined ? undefined : readReady(runner, target.kumaDp.readiness, readiness),
     readLiveFiles(target.files.map((f) => f.path)),
   ]);
-  const [rules, access] = await Promise.all([
+  const [rules, nft, access] = await Promise.all([
     readRules(runner, backend),
+    readNativeNft(runner),
     readAccess(target.access, identityOf(users, target.kumaDpUser)),
   ]);
   const facts = composeHostFacts(network, backend, users);
   const kumaDp = proc === undefined ? undefined : { ...proc, ready: ready?.ready ?? false };
-  return { state: { facts, rules, kumaDp, files, access }, backend, users, readiness: kumaDp ? ready : undefined };
+  return { state: { facts, rules, nft, kumaDp, files, access }, backend, users, readiness: kumaDp ? ready : undefined };
 }

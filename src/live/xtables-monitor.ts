@@ -3,15 +3,17 @@ import { createInterface } from 'node:readline';
 import { ROOT_PATH, rootExecutable } from '../system/fixed-path.js';
 
 /**
- * `xtables-monitor -e` as a stream of change events of the nft backend (iptables 1.8.9: ` EVENT: -4 -t nat -A ...`
- * and `NEWGEN: GENID=.. PID=.. NAME=..` lines). Run through `stdbuf -oL`, or it block-buffers into a pipe and the
- * events arrive minutes late; inside the namespace with `ip netns exec` when one is set. The lines are only a
- * trigger: the verdict comes from a fresh `*-save`. A monitor that exits is started again with backoff (1 s doubling
+ * A stream of netfilter change events, as the drift watch's trigger. `xtables-monitor -e` for the rules iptables-nft
+ * writes (iptables 1.8.9: ` EVENT: -4 -t nat -A ...` and `NEWGEN: GENID=.. PID=.. NAME=..` lines); `nft monitor`
+ * for native nftables tables, which xtables-monitor does not show (nftables 1.0.6: `add rule inet t c ...` and
+ * `# new generation N by process PID (NAME)` lines). Run through `stdbuf -oL`, or it block-buffers into a pipe and
+ * the events arrive minutes late; inside the namespace with `ip netns exec` when one is set. The lines are only a
+ * trigger: the verdict comes from a fresh read. A monitor that exits is started again with backoff (1 s doubling
  * to 30 s); the periodic check covers the gap. iptables-legacy has no such events.
  */
 export interface MonitorEvent {
   line: string;
-  /** From a NEWGEN line: who changed the rules (pid and program name), for the flapping alert. */
+  /** From a new-generation line: who changed the rules (pid and program name), for the flapping alert. */
   writer?: { pid: number; name: string };
 }
 
@@ -21,9 +23,18 @@ export interface XtablesMonitor {
   readonly starts: number;
 }
 
+export type MonitorKind = 'xtables-monitor' | 'nft-monitor';
+
 const NEWGEN = /^NEWGEN: GENID=\d+ PID=(\d+) NAME=(\S+)/;
+const NFT_NEWGEN = /^# new generation \d+ by process (\d+) \((.+)\)$/;
+const COMMAND: Readonly<Record<MonitorKind, readonly string[]>> = {
+  'xtables-monitor': ['xtables-monitor', '-e'],
+  'nft-monitor': ['nft', 'monitor'],
+};
 
 export function startXtablesMonitor(o: {
+  /** Default xtables-monitor. */
+  kind?: MonitorKind;
   netns?: string;
   onEvent: (e: MonitorEvent) => void;
   onExit?: (code: number | null) => void;
@@ -37,8 +48,7 @@ export function startXtablesMonitor(o: {
     ...(o.netns ? [rootExecutable('ip') ?? 'ip', 'netns', 'exec', o.netns] : []),
     rootExecutable('stdbuf') ?? 'stdbuf',
     '-oL',
-    'xtables-monitor',
-    '-e',
+    ...COMMAND[o.kind ?? 'xtables-monitor'],
   ];
   const start = () => {
     if (stopped) return;
@@ -49,7 +59,7 @@ export function startXtablesMonitor(o: {
       env: { PATH: ROOT_PATH, LC_ALL: 'C' },
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = NEWGEN.exec(line);
+      const m = NEWGEN.exec(line) ?? NFT_NEWGEN.exec(line);
       o.onEvent(m ? { line, writer: { pid: Number(m[1]), name: m[2]! } } : { line });
     });
     child.once('error', () => undefined);

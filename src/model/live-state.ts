@@ -1,6 +1,7 @@
 import type { Family } from './family.js';
 import type { ResolvedHostFacts } from './host-facts.js';
 import type { PathAccess } from './kuma-dp-access.js';
+import type { NativeNftRead } from './native-nft.js';
 import type { SavedRuleSet } from './ruleset.js';
 
 /** What is on the host right now, read through the CommandRunner and /proc; never changed by reading it. */
@@ -11,6 +12,8 @@ export interface LiveState {
    */
   facts: ResolvedHostFacts;
   rules: LiveRules;
+  /** Native nftables tables, which `*-save` does not show; read for the `shadowed` drift class. */
+  nft: NativeNftRead;
   /** The running kuma-dp as its supervisor knows it; undefined when not running. */
   kumaDp: LiveKumaDp | undefined;
   /** The target's files, by path; undefined when missing. */

@@ -5,6 +5,7 @@ import { FAMILIES } from '../model/family.js';
 import type { HostTarget } from '../model/host-target.js';
 import { sameArgv } from '../model/kuma-dp-command.js';
 import type { LiveState } from '../model/live-state.js';
+import { describeShadowing, nativeNftReport } from './native-nft-report.js';
 import { envDiff } from './plan-host.js';
 
 /**
@@ -76,6 +77,11 @@ export function classifyDrift(target: HostTarget, live: LiveState): DriftFinding
     add('token-problem', `${token.path}: ${token.state === 'missing' ? 'missing' : `kuma-dp's user cannot read it`}`);
   else if (token?.unsafe)
     add('token-problem', `${token.path}: ${token.unsafe.path} can be changed by a user other than root`);
+  const nft = nativeNftReport(target, live);
+  if ('shadowing' in nft && nft.shadowing.length > 0) {
+    const more = nft.shadowing.length > 1 ? ` and ${nft.shadowing.length - 1} more` : '';
+    add('shadowed', `${describeShadowing(nft.shadowing[0]!)}${more}`);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Armed } from '../../src/agent/drift-watch.js';
 import { startDriftWatch } from '../../src/agent/drift-watch.js';
 import { healLimit } from '../../src/agent/heal-limit.js';
+import { parseNftJson } from '../../src/iptables/nft-json.js';
 import { DRIFT_DEFAULTS, type DriftAction, type DriftClass } from '../../src/model/drift-class.js';
 import type { HostTarget } from '../../src/model/host-target.js';
 import type { LiveState } from '../../src/model/live-state.js';
@@ -147,6 +148,36 @@ describe('drift watch', () => {
     }));
     w.watch.trigger('periodic');
     await expect.poll(() => w.named('drift').map((e) => e.data?.class), { timeout: 5_000 }).toEqual(['token-problem']);
+    w.watch.stop();
+    expect(host.heals).toEqual([]);
+  });
+
+  it('a native nftables chain that shadows Kuma is alerted and never healed: it is not ours', async () => {
+    const host = fakeHost();
+    const w = watchOn(host);
+    const shadow = JSON.stringify({
+      nftables: [
+        { table: { family: 'inet', name: 'fw' } },
+        {
+          chain: {
+            family: 'inet',
+            table: 'fw',
+            name: 'out',
+            type: 'nat',
+            hook: 'output',
+            prio: -150,
+            policy: 'accept',
+          },
+        },
+        { rule: { family: 'inet', table: 'fw', chain: 'out', handle: 3, expr: [{ redirect: { port: 9999 } }] } },
+      ],
+    });
+    host.set((l) => ({ ...l, nft: { ruleset: parseNftJson(shadow) } }));
+    w.watch.trigger('nft-monitor');
+    await expect.poll(() => w.named('drift').map((e) => e.data?.class), { timeout: 5_000 }).toEqual(['shadowed']);
+    host.reset();
+    w.watch.trigger('nft-monitor');
+    await expect.poll(() => w.named('drift resolved').length, { timeout: 5_000 }).toBe(1);
     w.watch.stop();
     expect(host.heals).toEqual([]);
   });

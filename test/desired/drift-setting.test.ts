@@ -29,6 +29,7 @@ describe('drift: in the desired state', () => {
     const host = await composeFrom(repoWith({}), 'example-server');
     expect(host.drift).toEqual(DRIFT_DEFAULTS);
     expect(host.drift['token-problem']).toBe('alert');
+    expect(host.drift.shadowed).toBe('alert');
     expect(host.drift['rules-missing']).toBe('heal');
   });
 
@@ -45,12 +46,12 @@ describe('drift: in the desired state', () => {
     expect(composed.drift).toEqual({ ...DRIFT_DEFAULTS, 'kuma-dp-args': 'alert', 'file-changed': 'heal' });
   });
 
-  it('token-problem: heal is an error naming the file and line; an unknown class is an unknown key', async () => {
+  it('token-problem or shadowed: heal is an error naming the file and line; an unknown class is an unknown key', async () => {
     const base = repoWith({});
     const { readFileSync } = await import('node:fs');
     const host = readFileSync(hostFile(base), 'utf8');
     const dir = repoWith({
-      'hosts/example-server.yaml': `${host}\ndrift:\n  token-problem: heal\n  rules-gone: alert\n`,
+      'hosts/example-server.yaml': `${host}\ndrift:\n  token-problem: heal\n  rules-gone: alert\n  shadowed: heal\n`,
     });
     const [result] = compileRepo(await loadRepo(dirRepoReader(dir)), 'example-server');
     const errors = result!.issues.filter((i) => i.severity === 'error');
@@ -65,6 +66,12 @@ describe('drift: in the desired state', () => {
           file: 'hosts/example-server.yaml',
           line: lineOf('token-problem: heal'),
           message: expect.stringMatching(/token-problem can only be alerted/),
+        }),
+        expect.objectContaining({
+          code: 'schema.invalid',
+          file: 'hosts/example-server.yaml',
+          line: lineOf('shadowed: heal'),
+          message: expect.stringMatching(/shadowed can only be alerted: the native nftables chain/),
         }),
         expect.objectContaining({
           code: 'schema.unknown-key',

@@ -55,3 +55,26 @@ await describeWithNetns('xtables-monitor', ['iptables-nft', 'xtables-monitor', '
     }
   });
 });
+
+await describeWithNetns('nft monitor', ['nft', 'stdbuf'], (fresh) => {
+  it('turns native nftables changes (which xtables-monitor does not show) into events naming the writer', async () => {
+    const ns = await fresh();
+    const events: MonitorEvent[] = [];
+    const monitor = startXtablesMonitor({ kind: 'nft-monitor', netns: ns.name, onEvent: (e) => events.push(e) });
+    try {
+      let n = 0;
+      await expect
+        .poll(
+          () => {
+            execFileSync('ip', ['netns', 'exec', ns.name, 'nft', 'add', 'table', 'inet', `t${n++}`]);
+            return events.some((e) => /^add table inet t\d+/.test(e.line));
+          },
+          { timeout: 30_000, interval: 200 },
+        )
+        .toBe(true);
+      await expect.poll(() => events.find((e) => e.writer)?.writer, { timeout: 30_000 }).toMatchObject({ name: 'nft' });
+    } finally {
+      monitor.stop();
+    }
+  });
+});

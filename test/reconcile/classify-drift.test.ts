@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatSave } from '../../src/iptables/format-save.js';
+import { parseNftJson } from '../../src/iptables/nft-json.js';
 import type { HostTarget } from '../../src/model/host-target.js';
 import type { LiveState } from '../../src/model/live-state.js';
 import type { SavedRuleSet } from '../../src/model/ruleset.js';
@@ -16,6 +17,43 @@ const editIpv4 = editIpv4Save;
 describe('classifyDrift', () => {
   it('a host in sync has no drift', () => {
     expect(classifyDrift(target, liveInSync(target))).toEqual([]);
+  });
+
+  it('a native nftables chain before Kuma is shadowed (one finding, counting the rest); one after is not', () => {
+    const chain = (name: string, prio: number) => [
+      {
+        chain: { family: 'inet', table: 'fw', name, handle: prio, type: 'nat', hook: 'output', prio, policy: 'accept' },
+      },
+      {
+        rule: {
+          family: 'inet',
+          table: 'fw',
+          chain: name,
+          handle: 100 - prio,
+          expr: [
+            { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 80 } },
+            { drop: null },
+          ],
+        },
+      },
+    ];
+    const withNft = (...chains: unknown[][]) => ({
+      ...liveInSync(target),
+      nft: {
+        ruleset: parseNftJson(
+          JSON.stringify({ nftables: [{ table: { family: 'inet', name: 'fw' } }, ...chains.flat()] }),
+        ),
+      },
+    });
+    expect(classifyDrift(target, withNft(chain('a', -150), chain('b', -120), chain('c', -90)))).toEqual([
+      {
+        class: 'shadowed',
+        detail:
+          "table inet fw chain a (type nat hook output priority -150) drops or rejects TCP or UDP traffic before Kuma's nat chains see it: tcp dport 80 drop (handle 250) and 1 more",
+      },
+    ]);
+    expect(classifyDrift(target, withNft(chain('c', -90)))).toEqual([]);
+    expect(classifyDrift(target, { ...liveInSync(target), nft: { unavailable: 'nft is not installed' } })).toEqual([]);
   });
 
   it('foreign rules are never drift', () => {

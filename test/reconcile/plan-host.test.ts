@@ -24,6 +24,7 @@ describe('planHost: the guide order, minimal steps', () => {
       ...live,
       facts: { ...live.facts, users: { root: 0 } },
       rules: { backend: 'nft', families: { ipv4: { tables: [] }, ipv6: { tables: [] } } },
+      nft: { ruleset: { tables: [] } },
       kumaDp: undefined,
       files: {},
     };

@@ -33,6 +33,7 @@ export function liveInSync(target: HostTarget, facts = resolveHostFacts({ dnsSer
   return {
     facts: { ...facts, users: { ...facts.users, [target.kumaDpUser.name]: target.kumaDpUser.uid } },
     rules: { backend: 'nft', families },
+    nft: { ruleset: { tables: [] } },
     kumaDp: {
       pid: 4242,
       argv: target.kumaDp.argv,

@@ -1,9 +1,10 @@
+import { nativeNftReport } from '../../reconcile/native-nft-report.js';
 import { planHost } from '../../reconcile/plan-host.js';
 import { refuseUnlessPossible } from '../../reconcile/preconditions.js';
 import { prepareHost } from '../../reconcile/prepare-host.js';
 import { readStatus } from '../../reconcile/reconcile-host.js';
 import type { Command } from '../command.js';
-import { formatPlanText } from '../format-plan.js';
+import { formatNativeNftText, formatPlanText } from '../format-plan.js';
 import { reconcileLog } from '../reconcile-log.js';
 import { HOST_FLAGS } from './host-flags.js';
 import { policyFromArgs } from './policy-flags.js';
@@ -15,7 +16,7 @@ export const planCommand: Command = {
       "Read the host and show the steps that would bring it to the desired state, in the guide's order. Changes nothing.",
     usage: 'kuma-gitops plan --repo DIR --host H [--netns NS] [--state-dir D] [--output text|json]',
     details:
-      'Exit 0: in sync. Exit 2: changes to apply. Exit 1: error (invalid repo, unknown host, not root, no iptables, refusal).',
+      "Exit 0: in sync. Exit 2: changes to apply. Native nftables chains that run before Kuma's are warned about (shadowed), never changed. Exit 1: error (invalid repo, unknown host, not root, no iptables, refusal).",
     flags: { ...HOST_FLAGS },
   },
   async run(args, io) {
@@ -40,10 +41,11 @@ export const planCommand: Command = {
         ? // The error may end with kuma-dp's last log lines: they follow the sentence.
           `note: revision ${failed.revision} failed at ${failed.at} and was rolled back: ${failed.error}\n`
         : '';
+    const nftables = nativeNftReport(target, live);
     io.out(
       json
-        ? `${JSON.stringify({ ...plan, previouslyFailed: note !== '' }, null, 2)}\n`
-        : `${note}${formatPlanText(plan)}`,
+        ? `${JSON.stringify({ ...plan, previouslyFailed: note !== '', nftables }, null, 2)}\n`
+        : `${note}${formatPlanText(plan)}${formatNativeNftText(nftables)}`,
     );
     return plan.steps.length === 0 ? 0 : 2;
   },
