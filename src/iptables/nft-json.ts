@@ -64,7 +64,9 @@ export function parseNftJson(text: string): NativeNftRuleset {
       const r = item.rule;
       const chain = chains.get(key(r.family, r.table, r.chain));
       if (!chain || typeof r.handle !== 'number' || !Array.isArray(r.expr)) continue;
-      chain.rules.push({ handle: r.handle, expr: r.expr });
+      // Counters change with traffic and are not state anyone manages: a read must compare equal to the next one.
+      const expr = r.expr.map((e: unknown) => (isObj(e) && 'counter' in e ? { counter: null } : e));
+      chain.rules.push({ handle: r.handle, expr });
     }
   }
   return { tables: [...tables.values()] };

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { detectIptablesBackend } from '../../src/live/iptables-backend.js';
 import { readNetworkFacts } from '../../src/live/read-facts.js';
+import { readNativeNft } from '../../src/live/read-nft.js';
 import { readReady } from '../../src/live/read-ready.js';
 import { readRules } from '../../src/live/read-rules.js';
 import { prepareHost } from '../../src/reconcile/prepare-host.js';
@@ -69,6 +70,7 @@ const parts = {
   readyProbe: median(await timed(10, () => readReady(runner, target.kumaDp.readiness))),
   rules: median(await timed(10, () => readRules(runner, backend))),
   networkFacts: median(await timed(10, () => readNetworkFacts(runner))),
+  nativeNft: median(await timed(10, () => readNativeNft(runner))),
 };
 samples.sort((a, b) => a - b);
 writeFileSync(
