@@ -50,6 +50,9 @@ export function statusReport(config: AgentConfig, state: AgentState | undefined,
       `drift: the host differs from ${live.drift.commit.slice(0, 12)}; ${live.drift.steps.length} step(s) would bring it back: ${live.drift.steps.join('; ')}`,
     );
   }
+  if (live.drift && 'shadowed' in live.drift) {
+    for (const s of live.drift.shadowed) problems.push(`shadowed (left alone, not ours to change): ${s}`);
+  }
   if (live.kumaDpPid !== undefined && live.ready && !live.ready.ok) {
     problems.push(
       `kuma-dp (pid ${live.kumaDpPid}) is not ready: ${live.ready.error ?? 'GET /ready did not answer 200'}`,

@@ -76,7 +76,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
   const check = async (batch: string[]) => {
     const a = armed;
     if (!a) return;
-    const live = await a.ports.readLive();
+    const live = await a.ports.readLive({ nativeNft: true });
     kumaDpPid = live.kumaDp?.pid;
     const findings = classifyDrift(a.target, live);
     o.onChecked?.(findings);
@@ -109,7 +109,7 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
       ...(outcome.error ? { error: outcome.error } : {}),
     });
     // The heal's own writes are not drift: read again, now that they are done.
-    const liveAfter = await a.ports.readLive();
+    const liveAfter = await a.ports.readLive({ nativeNft: true });
     kumaDpPid = liveAfter.kumaDp?.pid;
     const after = classifyDrift(a.target, liveAfter);
     o.onChecked?.(after);

@@ -65,14 +65,14 @@ export function hostWatch(
     async onGood(commit, rendered) {
       if (commit === armedCommit) return;
       const { target, ports } = await prepareRendered(hostContextOf(config, log), rendered);
-      const live = await ports.readLive();
+      const live = await ports.readLive({ nativeNft: true });
       armedCommit = commit;
       watch.arm({
         commit,
         target,
         ports,
         backend: live.rules.backend,
-        nativeNft: 'ruleset' in live.nft,
+        nativeNft: live.nft !== undefined && 'ruleset' in live.nft,
         policy: rendered.desired.drift,
       });
       log('watching for drift', { commit, mode: watch.mode, checkIntervalMs: config.drift.checkIntervalMs });

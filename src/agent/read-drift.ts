@@ -2,14 +2,20 @@ import { compileHostAt, renderedOrThrow } from '../compile/compile-at-revision.j
 import { KumaGitopsError } from '../errors.js';
 import { gitdirReader } from '../io/git-reader.js';
 import { describeStep } from '../model/plan.js';
+import { describeShadowing, nativeNftReport } from '../reconcile/native-nft-report.js';
 import { planHost } from '../reconcile/plan-host.js';
 import { prepareRendered } from '../reconcile/prepare-host.js';
 import type { AgentConfig } from './agent-config.js';
 import { sourceGitdir } from './git-source.js';
 import { hostContextOf } from './host-door.js';
 
-/** What `status` says about drift: the steps that would bring the host back to its last good revision. */
-export type DriftReport = { commit: string; steps: readonly string[] } | { commit: string; error: string };
+/**
+ * What `status` says about drift: the steps that would bring the host back to its last good revision, and native
+ * nftables chains that shadow Kuma's (not steps: nothing here changes another tool's tables).
+ */
+export type DriftReport =
+  | { commit: string; steps: readonly string[]; shadowed: readonly string[] }
+  | { commit: string; error: string };
 
 /**
  * The host against its last good revision, read-only: compile that commit from the local copy (no network), read
@@ -23,9 +29,12 @@ export async function readDrift(config: AgentConfig, commit: string): Promise<Dr
       hostContextOf(config, () => undefined),
       rendered,
     );
-    const plan = planHost(target, await ports.readLive());
+    const live = await ports.readLive({ nativeNft: true });
+    const plan = planHost(target, live);
+    const nft = nativeNftReport(target, live);
     return {
       commit,
+      shadowed: 'shadowing' in nft ? nft.shadowing.map(describeShadowing) : [],
       steps: plan.steps
         .filter((s) => s.kind !== 'verify' && s.kind !== 'wait-ready')
         .map((s) => [s.kind, describeStep(s), `(${s.reason})`].filter((w) => w !== '').join(' ')),

@@ -26,6 +26,8 @@ export interface ReadLiveStateOptions {
   network?: NetworkFacts;
   /** Reuse the user database read a moment ago (likewise). */
   users?: UserDb;
+  /** Also read native nftables (`nft -j list ruleset`), for drift and plan reports. */
+  nativeNft?: boolean;
 }
 
 /** Also returned: the detected backend and the user database, which the executor needs for its commands. */
@@ -47,6 +49,8 @@ export async function readLive(
   const backendP = options.backend === undefined ? detectIptablesBackend(runner) : Promise.resolve(options.backend);
   const usersP = options.users ?? readUserDb(options.userDbPaths);
   const readiness = { timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS };
+  // Started first: it needs nothing else and is one more process, which then overlaps the others.
+  const nftP = options.nativeNft ? readNativeNft(runner) : undefined;
   const [backend, users, network, proc, ready, files] = await Promise.all([
     backendP,
     usersP,
@@ -57,10 +61,15 @@ export async function readLive(
   ]);
   const [rules, nft, access] = await Promise.all([
     readRules(runner, backend),
-    readNativeNft(runner),
+    nftP,
     readAccess(target.access, identityOf(users, target.kumaDpUser)),
   ]);
   const facts = composeHostFacts(network, backend, users);
   const kumaDp = proc === undefined ? undefined : { ...proc, ready: ready?.ready ?? false };
-  return { state: { facts, rules, nft, kumaDp, files, access }, backend, users, readiness: kumaDp ? ready : undefined };
+  return {
+    state: { facts, rules, ...(nft ? { nft } : {}), kumaDp, files, access },
+    backend,
+    users,
+    readiness: kumaDp ? ready : undefined,
+  };
 }

@@ -12,8 +12,11 @@ export interface LiveState {
    */
   facts: ResolvedHostFacts;
   rules: LiveRules;
-  /** Native nftables tables, which `*-save` does not show; read for the `shadowed` drift class. */
-  nft: NativeNftRead;
+  /**
+   * Native nftables tables, which `*-save` does not show; read for the `shadowed` drift class when asked
+   * (readLive's `nativeNft`), absent otherwise: an apply does not need them.
+   */
+  nft?: NativeNftRead;
   /** The running kuma-dp as its supervisor knows it; undefined when not running. */
   kumaDp: LiveKumaDp | undefined;
   /** The target's files, by path; undefined when missing. */

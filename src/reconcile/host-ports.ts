@@ -7,8 +7,8 @@ import type { LiveFile, LiveState } from '../model/live-state.js';
  * (src/reconcile/real-host-ports.ts composes the command runner, supervisor, readiness probe and rules engine).
  */
 export interface HostPorts {
-  /** A fresh read of the host for the current target. */
-  readLive(): Promise<LiveState>;
+  /** A fresh read of the host for the current target; with `nativeNft`, native nftables tables too. */
+  readLive(options?: { nativeNft?: boolean }): Promise<LiveState>;
   createUser(name: string, uid: number): Promise<void>;
   writeFile(file: TargetFile): Promise<void>;
   /** Put a file back as it was; `null` means it did not exist. */

@@ -10,6 +10,7 @@ import type { NativeNftReport, NftShadowing, ShadowEffect } from '../model/nativ
 export type NativeNftView = NativeNftReport | { unavailable: string };
 
 export function nativeNftReport(target: HostTarget, live: LiveState): NativeNftView {
+  if (live.nft === undefined) return { unavailable: 'native nftables were not read' };
   if ('unavailable' in live.nft) return { unavailable: live.nft.unavailable };
   return findShadowing(live.nft.ruleset, kumaRedirectsOf(target.rules.expected));
 }

@@ -41,9 +41,9 @@ export function realHostPorts(o: {
   const families = (): Family[] => (backend.commands.ipv6 ? ['ipv4', 'ipv6'] : ['ipv4']);
 
   return {
-    async readLive() {
+    async readLive(options = {}) {
       const pid = (await supervisor.status())?.pid;
-      const read = await readLive(runner, target, pid, { ...prepared, backend });
+      const read = await readLive(runner, target, pid, { ...prepared, backend, ...options });
       prepared = undefined;
       return read.state;
     },

@@ -65,9 +65,19 @@ describe('status', () => {
     [
       'drifted from the applied revision',
       healthyState,
-      { ...up, drift: { commit: A, steps: ['apply-rules ipv4 (Kuma rules differ)'] } },
+      { ...up, drift: { commit: A, steps: ['apply-rules ipv4 (Kuma rules differ)'], shadowed: [] } },
       'degraded',
       [/drift: the host differs from aaaaaaaaaaaa; 1 step\(s\) would bring it back: apply-rules ipv4/],
+    ],
+    [
+      'a native nftables chain shadows Kuma',
+      healthyState,
+      {
+        ...up,
+        drift: { commit: A, steps: [], shadowed: ['table inet fw chain out (type nat hook output priority -150) ...'] },
+      },
+      'degraded',
+      [/^shadowed \(left alone, not ours to change\): table inet fw chain out \(type nat hook output priority -150\)/],
     ],
     [
       'drift unknown',

@@ -32,7 +32,7 @@ export const planCommand: Command = {
       policy: policyFromArgs(args, 'plan'),
       log,
     });
-    const live = await ports.readLive();
+    const live = await ports.readLive({ nativeNft: true });
     refuseUnlessPossible(target, live);
     const plan = planHost(target, live);
     const failed = readStatus(args.strings['state-dir']!, host).lastFailed;
