@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   apply: async () => (await import('./commands/apply.js')).applyCommand,
   agent: async () => (await import('./commands/agent.js')).agentCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
+  comment: async () => (await import('./commands/comment.js')).commentCommand,
 };
 
 const SUMMARY = `kuma-gitops: run Kuma's transparent proxy on VMs and bare metal from git.
@@ -28,6 +29,7 @@ Commands:
   apply      reconcile a host in the guide's safe order, rolling back when kuma-dp does not become ready
   agent      follow a branch of the repository and keep this host on its last good revision
   status     the agent's view of this host (exit 2 when degraded)
+  comment    put the review on a pull or merge request as one comment, kept up to date (CI jobs)
 
 Run 'kuma-gitops <command> --help' for a command's flags.
 `;
