@@ -12,6 +12,14 @@ export function onSyncAlerts(book: AlertBook, r: SyncResult): void {
     return;
   }
   book.resolve('KumaGitopsSyncFailing');
+  if (r.kind === 'gated') {
+    book.fire(
+      'KumaGitopsRevisionHeld',
+      { revision: r.commit },
+      `revision ${r.commit.slice(0, 12)} held by the rollout gate`,
+      r.reason,
+    );
+  } else book.resolve('KumaGitopsRevisionHeld');
   if (r.kind === 'same' || r.kind === 'applied' || r.kind === 'unchanged' || r.kind === 'recorded') {
     book.resolve('KumaGitopsRevisionRefused');
     if (r.kind !== 'same') book.resolve('KumaGitopsRollback');

@@ -19,6 +19,8 @@ export interface AgentMetrics {
   heal(c: DriftClass): void;
   rollback(): void;
   quarantined(count: number): void;
+  /** This host's wave and whether the newest revision waits, is paused or is held (all 0: nothing pending). */
+  rollout(wave: number | undefined, pending: 'waiting' | 'paused' | 'gated' | undefined): void;
 }
 
 export function createAgentMetrics(o: { processMetrics?: boolean } = {}): AgentMetrics {
@@ -95,7 +97,21 @@ export function createAgentMetrics(o: { processMetrics?: boolean } = {}): AgentM
     help: 'Revisions quarantined on this host.',
     registers,
   });
+  const rolloutInfo = new Gauge({
+    name: 'kuma_gitops_rollout_info',
+    help: "This host's rollout wave, from the last revision it compiled (1 for the current wave).",
+    labelNames: ['wave'],
+    registers,
+  });
+  const rolloutState = new Gauge({
+    name: 'kuma_gitops_rollout_pending',
+    help: 'The newest revision is not applied yet: waiting for its wave, paused, or held by the rollout gate (0/1).',
+    labelNames: ['state'],
+    registers,
+  });
   for (const c of DRIFT_CLASSES) driftGauge.set({ class: c }, 0);
+  for (const s of ['waiting', 'paused', 'held']) rolloutState.set({ state: s }, 0);
+  let wave: number | undefined;
   let current: string | undefined;
   return {
     registry,
@@ -118,5 +134,13 @@ export function createAgentMetrics(o: { processMetrics?: boolean } = {}): AgentM
     heal: (c) => heals.inc({ class: c }),
     rollback: () => rollbacks.inc(),
     quarantined: (count) => quarantined.set(count),
+    rollout(now, pending) {
+      if (wave !== undefined && wave !== now) rolloutInfo.remove({ wave: String(wave) });
+      wave = now;
+      if (now !== undefined) rolloutInfo.set({ wave: String(now) }, 1);
+      for (const s of ['waiting', 'paused', 'gated'] as const) {
+        rolloutState.set({ state: s === 'gated' ? 'held' : s }, pending === s ? 1 : 0);
+      }
+    },
   };
 }

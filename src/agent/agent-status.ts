@@ -15,6 +15,8 @@ export interface AgentStatusReport {
   applied?: { commit: string; at: string };
   lastSync?: AgentState['lastSync'];
   refused?: AgentState['refused'];
+  /** Why the branch's newest revision is not applied yet: waiting for its wave, paused, or held by the gate. */
+  rollout?: AgentState['rollout'];
   quarantined: AgentState['quarantined'];
   kumaDp: { pid?: number; ready?: boolean; readyError?: string };
   /** How the running agent watches for drift (from its state). */
@@ -66,6 +68,7 @@ export function statusReport(config: AgentConfig, state: AgentState | undefined,
     ...(state?.lastGood ? { applied: { commit: state.lastGood.commit, at: state.lastGood.at } } : {}),
     ...(sync ? { lastSync: sync } : {}),
     ...(state?.refused ? { refused: state.refused } : {}),
+    ...(state?.rollout ? { rollout: state.rollout } : {}),
     quarantined: state?.quarantined.slice(-5) ?? [],
     kumaDp: {
       ...(live.kumaDpPid !== undefined ? { pid: live.kumaDpPid } : {}),
@@ -90,6 +93,7 @@ export function formatStatusText(r: AgentStatusReport): string {
     );
   }
   if (r.refused) lines.push(`refused: ${r.refused.commit} at ${r.refused.at} (${r.refused.code}): ${r.refused.reason}`);
+  if (r.rollout) lines.push(`rollout: ${r.rollout.kind === 'gated' ? 'held' : r.rollout.kind}: ${r.rollout.reason}`);
   for (const q of r.quarantined) lines.push(`quarantined: ${q.commit} at ${q.at}: ${q.reason}`);
   const dp = r.kumaDp;
   lines.push(

@@ -11,7 +11,8 @@ export type AlertName =
   | 'KumaGitopsRollback'
   | 'KumaGitopsRevisionRefused'
   | 'KumaGitopsSyncFailing'
-  | 'KumaGitopsFlapping';
+  | 'KumaGitopsFlapping'
+  | 'KumaGitopsRevisionHeld';
 
 export interface AlertBook {
   fire(name: AlertName, labels: Record<string, string>, summary: string, detail?: string): void;
@@ -28,6 +29,7 @@ const SEVERITY: Record<AlertName, string> = {
   KumaGitopsRevisionRefused: 'warning',
   KumaGitopsSyncFailing: 'warning',
   KumaGitopsFlapping: 'critical',
+  KumaGitopsRevisionHeld: 'warning',
 };
 
 export function alertBook(o: {

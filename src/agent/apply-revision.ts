@@ -9,6 +9,7 @@ import type { AgentConfig } from './agent-config.js';
 import type { AgentState } from './agent-state.js';
 import { hostInputs } from './host-inputs.js';
 import { afterCompile } from './revision-gate.js';
+import { type GateAnswer, judgeRollout } from './rollout-gate.js';
 import type { Verdict } from './verify-commit.js';
 
 /** The one door to the host for the agent: prepare and reconcile a compiled host (agent/host-door.ts in production). */
@@ -23,12 +24,15 @@ export interface RevisionContext {
   now: () => Date;
   /** verify.mode head: the signature check of a new head (agent/verify-commit.ts); absent with mode none. */
   verify?: (commit: string) => Promise<Verdict>;
+  /** The rollout gate's question (agent/alertmanager-gate.ts); absent when the agent has no Alertmanager. */
+  askGate?: (commit: string) => Promise<GateAnswer>;
 }
 
 /** What happened to one revision on this host; the state is updated in place by the caller's rules below. */
 export type RevisionResult =
   | { kind: 'applied' | 'unchanged' | 'recorded'; commit: string; rendered: RenderedHost }
   | { kind: 'invalid' | 'quarantined' | 'rolled-back'; commit: string; reason: string }
+  | { kind: 'waiting' | 'paused' | 'gated'; commit: string; reason: string }
   | { kind: 'apply-error'; commit: string; reason: string; code: string };
 
 /**
@@ -59,6 +63,7 @@ export async function applyRevision(
     return refuse(state, commit, at, 'agent.invalid-revision', reason);
   }
   const inputs = hostInputs(result, reader, ctx.salt);
+  state.wave = result.rendered.desired.rollout.wave;
   // Converging at start always plans: after a reboot kuma-dp is down and the rules are gone, whatever the inputs.
   const next = o.converge ? ({ kind: 'apply' } as const) : afterCompile(state, inputs);
   if (next.kind === 'record-only') {
@@ -71,6 +76,21 @@ export async function applyRevision(
     const reason = `this host's inputs are those of ${next.since.slice(0, 12)}, quarantined: ${next.reason}`;
     ctx.log('revision skipped: quarantined', { commit, reason });
     return { kind: 'quarantined', commit, reason };
+  }
+  if (!o.converge) {
+    const seen = state.seen.find((s) => s.commit === commit)?.at;
+    const rollout = await judgeRollout(
+      result.rendered.desired.rollout,
+      commit,
+      seen ? new Date(seen) : ctx.now(),
+      ctx.now(),
+      ctx.askGate,
+    );
+    state.rollout = rollout.kind === 'go' ? undefined : { commit, at, kind: rollout.kind, reason: rollout.reason };
+    if (rollout.kind !== 'go') {
+      ctx.log(`revision ${rollout.kind}`, { commit, reason: rollout.reason });
+      return { kind: rollout.kind, commit, reason: rollout.reason };
+    }
   }
   let outcome: ReconcileOutcome;
   try {

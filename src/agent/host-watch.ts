@@ -50,7 +50,8 @@ export function hostWatch(
       const who = writer ? `; the last writer of the rules was ${writer.name} (pid ${writer.pid})` : '';
       alerts?.fire(
         'KumaGitopsFlapping',
-        { class: c },
+        // The revision label lets other hosts' rollout gates hold it (agent/alertmanager-gate.ts).
+        { class: c, revision: armedCommit ?? '' },
         `${config.host}: ${c} drift keeps coming back: healing stopped for this class${who}`,
       );
     },

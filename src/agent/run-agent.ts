@@ -11,6 +11,7 @@ import { type AgentMetrics, createAgentMetrics } from './agent-metrics.js';
 import { type AgentState, agentDir, readAccepted, readAgentState, writeAgentState } from './agent-state.js';
 import { alertBook } from './alert-book.js';
 import { alertSender } from './alert-sender.js';
+import { alertmanagerGate } from './alertmanager-gate.js';
 import { type ApplyRendered, applyRevision, type RevisionContext } from './apply-revision.js';
 import { authorizationOf } from './credentials.js';
 import { proxySettings } from './git-proxy.js';
@@ -83,6 +84,7 @@ export async function runAgent(o: AgentRunOptions): Promise<number> {
       log,
       now: () => new Date(),
       ...(trust ? { verify: (commit: string) => verifyCommit(source.gitdir, commit, trust) } : {}),
+      ...(config.alerts.alertmanager.length > 0 ? { askGate: alertmanagerGate(config.alerts.alertmanager) } : {}),
     };
     // One sync, apply, drift check or heal at a time.
     let queue: Promise<unknown> = Promise.resolve();
@@ -173,4 +175,5 @@ function record(metrics: AgentMetrics, r: SyncResult, state: AgentState): void {
   metrics.sync(r.kind, new Date());
   if (state.lastGood) metrics.applied(state.lastGood.commit);
   metrics.quarantined(state.quarantined.length);
+  metrics.rollout(state.wave, state.rollout?.kind);
 }

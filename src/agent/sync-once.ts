@@ -27,8 +27,15 @@ export async function syncOnce(
   const at = ctx.now().toISOString();
   const result = await sync(ctx, source, state, accepted);
   // ok: the host is on the branch's head (or on purpose not: recorded). Anything else is worth a look.
+  // Waiting for its wave or paused is the rollout working as set; held by the gate is worth a look.
   const ok =
-    result.kind === 'same' || result.kind === 'applied' || result.kind === 'unchanged' || result.kind === 'recorded';
+    result.kind === 'same' ||
+    result.kind === 'applied' ||
+    result.kind === 'unchanged' ||
+    result.kind === 'recorded' ||
+    result.kind === 'waiting' ||
+    result.kind === 'paused';
+  if (result.kind !== 'waiting' && result.kind !== 'paused' && result.kind !== 'gated') state.rollout = undefined;
   state.lastSync = {
     at,
     ok,

@@ -1,12 +1,13 @@
 import { error, type Issue } from '../issues.js';
 import { DRIFT_DEFAULTS } from '../model/drift-class.js';
 import { closest } from '../suggest.js';
+import { parseGoDuration } from '../tproxy/go-duration.js';
 import { DEFAULT_KUMA_VERSION, type KumaVersion, parseKumaVersion } from '../versions.js';
 import { type DesiredHost, HOST_PLACEHOLDER, KUMA_DP_DEFAULTS, SAFETY_DEFAULTS } from './desired-host.js';
 import type { Layer, LoadedRepo } from './load-repo.js';
 import { mergeLayers } from './merge-layers.js';
 import { baseName, FLEET_FILE, GROUPS_DIR } from './repo-paths.js';
-import type { HostFile } from './schema.js';
+import type { FleetFile, HostFile } from './schema.js';
 
 export interface ComposedHost {
   host: DesiredHost | undefined;
@@ -127,8 +128,22 @@ export function composeHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number]
     },
     service: { user: service.user, uid: service.uid, ports: service.ports ?? [] },
     safety: { ...SAFETY_DEFAULTS, ...merged.safety },
+    rollout: rolloutOf(merged, layers),
     drift: { ...DRIFT_DEFAULTS, ...merged.drift },
     hostFacts: merged.hostFacts ?? {},
   };
   return { host, issues, deps };
+}
+
+/** Waves count from when each agent first saw a revision; a delay of 0 (the default) means no waves. */
+function rolloutOf(merged: Partial<HostFile> & { rollout?: FleetFile['rollout'] }, layers: readonly Layer<unknown>[]) {
+  const delay = merged.rollout?.waveDelay === undefined ? undefined : parseGoDuration(merged.rollout.waveDelay);
+  const pausedBy = [...layers].reverse().find((l) => (l.data as { paused?: boolean }).paused !== undefined);
+  return {
+    wave: merged.rollout?.wave ?? 0,
+    waveDelayMs: delay?.ok ? Number(delay.nanoseconds / 1_000_000n) : 0,
+    gate: merged.rollout?.gate ?? 'none',
+    paused: merged.paused ?? false,
+    ...(merged.paused ? { pausedBy: pausedBy?.file } : {}),
+  };
 }

@@ -41,6 +41,8 @@ export interface DesiredHost {
   };
   service: { user: string; uid: number | undefined; ports: number[] };
   safety: { sshPort: number; allowSshRedirect: boolean };
+  /** Progressive rollout: this host's wave, the fleet's delay between waves and gate, and whether it is paused. */
+  rollout: HostRollout;
   /** What the agent does about each class of drift (layers merged over the defaults). */
   drift: Record<DriftClass, DriftAction>;
   /** Declared host facts (layers merged); the kuma-dp user is always added to `users`. */
@@ -78,4 +80,13 @@ export function locateSetting(host: DesiredHost, path: readonly PropertyKey[]): 
     if (hasPath(layer.data, path)) return { file: layer.file, line: layer.source.lineOf(path) };
   }
   return { file: host.file };
+}
+
+export interface HostRollout {
+  wave: number;
+  waveDelayMs: number;
+  gate: 'none' | 'alertmanager';
+  /** `paused: true` in a layer that applies to this host: the file that says so (the last one that sets it). */
+  paused: boolean;
+  pausedBy?: string;
 }

@@ -94,8 +94,44 @@ const driftSettingsSchema = z
     'What the agent does about each class of drift: heal it (the default) or only alert (token-problem and shadowed: alert only).',
   );
 
+const waveSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(100)
+  .describe(
+    'Rollout wave: 0 = canaries (the default). Wave N applies a new revision N x waveDelay after its agent first saw it.',
+  );
+
+const waveDelaySchema = z
+  .string()
+  .regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, 'a duration such as 30s, 10m or 1h')
+  .describe('Time between waves, counted from when each agent first saw the revision. Default 0s (no waves).');
+
+/** Fleet-wide: the delay and the gate must be the same for every wave, or the waves would not be in order. */
+const fleetRolloutSchema = z
+  .strictObject({
+    wave: waveSchema.optional(),
+    waveDelay: waveDelaySchema.optional(),
+    gate: z
+      .enum(['none', 'alertmanager'])
+      .optional()
+      .describe(
+        "alertmanager: before applying, ask the agents' Alertmanager whether a rollback or flapping alert for that revision is firing on any host; if so, hold it.",
+      ),
+  })
+  .describe('Progressive rollout across the fleet.');
+
+const layerRolloutSchema = z.strictObject({ wave: waveSchema.optional() }).describe("This group's or host's wave.");
+
+const pausedSchema = z
+  .boolean()
+  .optional()
+  .describe('Stop applying new revisions here (drift is still repaired against the last good one).');
+
 /** Settings every layer may set. */
 const layerShape = {
+  paused: pausedSchema,
   drift: driftSettingsSchema.optional(),
   dataplane: dataplaneSettingsSchema.optional(),
   kumaVersion: z.string().min(1).optional().describe('Target Kuma version, e.g. 2.14.3 (supported: 2.9 to 2.14).'),
@@ -113,12 +149,17 @@ const layerShape = {
     ),
 };
 
-export const fleetFileSchema = z.strictObject(layerShape).describe('fleet.yaml: defaults for every host.');
-export const groupFileSchema = z.strictObject(layerShape).describe('groups/<name>.yaml: defaults for member hosts.');
+export const fleetFileSchema = z
+  .strictObject({ ...layerShape, rollout: fleetRolloutSchema.optional() })
+  .describe('fleet.yaml: defaults for every host.');
+export const groupFileSchema = z
+  .strictObject({ ...layerShape, rollout: layerRolloutSchema.optional() })
+  .describe('groups/<name>.yaml: defaults for member hosts.');
 
 export const hostFileSchema = z
   .strictObject({
     ...layerShape,
+    rollout: layerRolloutSchema.optional(),
     name: z.string().min(1).optional().describe('Host name. Default: the file name without .yaml.'),
     groups: z.array(z.string().min(1)).optional().describe('Groups applied in order, after fleet.yaml.'),
   })
