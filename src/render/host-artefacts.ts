@@ -1,3 +1,4 @@
+import type { HostRollout } from '../desired/desired-host.js';
 import type { Issue } from '../issues.js';
 import type { HostResult, RenderedHost } from './rendered-host.js';
 
@@ -23,10 +24,19 @@ export interface HostOutcome {
   deps: string[];
   /** Undefined when the host could not be rendered (its errors say why). */
   artefacts: Artefacts | undefined;
+  /** When agents apply a new revision here (waves, paused); absent when not rendered. */
+  rollout?: HostRollout;
 }
 
 export function toOutcome(r: HostResult): HostOutcome {
-  return { name: r.name, file: r.file, issues: r.issues, deps: r.deps, artefacts: r.rendered && artefacts(r.rendered) };
+  return {
+    name: r.name,
+    file: r.file,
+    issues: r.issues,
+    deps: r.deps,
+    artefacts: r.rendered && artefacts(r.rendered),
+    ...(r.rendered ? { rollout: r.rendered.desired.rollout } : {}),
+  };
 }
 
 function artefacts(r: RenderedHost): Artefacts {

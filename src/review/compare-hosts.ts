@@ -1,3 +1,4 @@
+import type { HostRollout } from '../desired/desired-host.js';
 import { hasErrors } from '../issues.js';
 import { ARTEFACT_TITLES, type ArtefactName, type HostOutcome, NO_ARTEFACTS } from '../render/host-artefacts.js';
 import { unifiedDiff } from './line-diff.js';
@@ -11,6 +12,8 @@ export interface HostChange {
   /** Validation of the head revision (absent for removed hosts). */
   errors: number;
   warnings: number;
+  /** When the agents apply it: the head revision's rollout settings for this host (absent for removed hosts). */
+  rollout?: HostRollout;
 }
 
 /** Pair hosts of two revisions by name and diff each pair. Pure; the order is by host name. */
@@ -37,7 +40,7 @@ export function compareHosts(base: readonly HostOutcome[], head: readonly HostOu
         : Object.keys(sections).length || changedValidity(b, h)
           ? 'changed'
           : 'unchanged';
-    return { host, kind, sections, errors, warnings };
+    return { host, kind, sections, errors, warnings, ...(h?.rollout ? { rollout: h.rollout } : {}) };
   });
 }
 

@@ -27,7 +27,9 @@ export function formatMarkdown(r: DiffReport, limit = MARKDOWN_LIMIT): string {
   ];
   const errors = errorIssues(r).map((i) => `- ${codeSpan(formatIssue(i))} (${mdText(listHosts(i.hosts))})`);
   const changed = r.changes.filter((c) => c.kind !== 'unchanged');
-  const rows = changed.map((c) => `| ${mdText(c.host)} | ${c.kind} | ${artefactList(c)} | ${validity(c)} |`);
+  const rows = changed.map(
+    (c) => `| ${mdText(c.host)} | ${c.kind} | ${artefactList(c)} | ${validity(c)} | ${mdText(applies(c))} |`,
+  );
   const groups = groupIdenticalChanges(changed);
   const sections = groups.map((g) => section(g.hosts, g.change));
 
@@ -51,7 +53,7 @@ export function formatMarkdown(r: DiffReport, limit = MARKDOWN_LIMIT): string {
     return n;
   };
   const shownErrors = take(errors, ['**Errors at head**', '']);
-  const shownRows = take(rows, ['| host | change | what changes | head |', '|---|---|---|---|']);
+  const shownRows = take(rows, ['| host | change | what changes | head | applies |', '|---|---|---|---|---|']);
   const shownSections = take(sections, []);
   const cut = [
     [errors.length - shownErrors, 'error line(s)'],
@@ -77,6 +79,21 @@ function section(hosts: readonly string[], c: HostChange): string {
   );
   const body = parts.length ? parts.join('\n\n') : '_no rendered change (validity changed)_';
   return `<details><summary>${title}: ${c.kind}, ${artefactList(c) || 'validity'}</summary>\n\n${body}\n\n</details>\n`;
+}
+
+/** When the agents apply this change: the host's wave, counted from when each agent first sees the merged commit. */
+export function applies(c: HostChange): string {
+  const r = c.rollout;
+  if (c.kind === 'removed' || !r) return '';
+  if (r.paused) return `paused (${r.pausedBy ?? 'paused: true'}): not until unpaused`;
+  const gate = r.gate === 'alertmanager' ? ', if no rollback is firing for it' : '';
+  if (r.wave === 0 || r.waveDelayMs === 0) return `wave ${r.wave}: at once${gate}`;
+  return `wave ${r.wave}: ${formatDelay(r.wave * r.waveDelayMs)} after its agent first sees it${gate}`;
+}
+
+function formatDelay(ms: number): string {
+  const min = ms / 60_000;
+  return min >= 120 && min % 60 === 0 ? `${min / 60} h` : min >= 1 ? `${+min.toFixed(1)} min` : `${ms / 1000} s`;
 }
 
 const artefactList = (c: HostChange) => (Object.keys(c.sections) as ArtefactName[]).join(', ');
