@@ -7,11 +7,11 @@ const dir = fileURLToPath(new URL('../../deploy/prometheus/', import.meta.url));
 const promtool = (...args: string[]) => spawnSync('promtool', args, { cwd: dir, encoding: 'utf8' });
 
 describe('deploy/prometheus', () => {
-  it('promtool check rules: 4 rules, no problem', () => {
+  it('promtool check rules: 9 rules, no problem', () => {
     const r = promtool('check', 'rules', 'kuma-gitops.rules.yml');
     expect(r.error).toBeUndefined();
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('SUCCESS: 4 rules found');
+    expect(r.stdout).toContain('SUCCESS: 9 rules found');
   });
 
   it('promtool test rules: every alert fires when it should and not before', () => {
