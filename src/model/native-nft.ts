@@ -36,14 +36,18 @@ export type NativeNftRead = { readonly ruleset: NativeNftRuleset } | { readonly 
 /** How a foreign rule can take Kuma's traffic: send it elsewhere first, or drop it. */
 export type ShadowEffect = 'redirect' | 'drop' | 'policy-drop' | 'drop-redirect-port';
 
-/** A foreign base chain that can change the verdict for traffic Kuma redirects, and the rule that does it. */
-export interface NftShadowing {
+/** Where a base chain sits: its table, its hook and when it runs there. */
+export interface NftBaseChainRef {
   family: NftFamily;
   table: string;
   chain: string;
   hook: NftHook;
   type: string;
   priority: number;
+}
+
+/** A foreign base chain that can change the verdict for traffic Kuma redirects, and the rule that does it. */
+export interface NftShadowing extends NftBaseChainRef {
   effect: ShadowEffect;
   /** The rule, in nft's own syntax as far as we render it, with its handle; absent for a drop policy. */
   rule?: string;
@@ -53,13 +57,7 @@ export interface NftShadowing {
 }
 
 /** A foreign base chain seen and judged harmless to Kuma's traffic: listed for context, never alerted on. */
-export interface NftContextChain {
-  family: NftFamily;
-  table: string;
-  chain: string;
-  hook: NftHook;
-  type: string;
-  priority: number;
+export interface NftContextChain extends NftBaseChainRef {
   why: string;
 }
 

@@ -7,33 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compileRepo } from '../../src/compile/compile-repo.js';
 import { loadRepo } from '../../src/desired/load-repo.js';
 import { dirRepoReader } from '../../src/io/dir-reader.js';
+import { guideTemplate } from '../standin/harness.js';
 import { composeFrom } from '../support/compose.js';
-import { runCli, sampleRepoWith } from '../support/sample-repo.js';
+import { runCli, sampleRepos } from '../support/sample-repo.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const repo = (files: Record<string, string>) => {
-  const dir = sampleRepoWith(files);
-  dirs.push(dir);
-  return dir;
-};
+const repo = sampleRepos();
 
-const TEMPLATE = `type: Dataplane
-mesh: default
-name: {{ name }}
-networking:
-  address: {{ address }}
-  inbound:
-    - port: {{ port }}
-      tags:
-        kuma.io/service: example-server
-        proto: "{{ __proto__ }}"
-  transparentProxying:
-    redirectPortInbound: 15006
-    redirectPortOutbound: 15001
-`;
+const TEMPLATE = guideTemplate(15006, 15001).replace(
+  'kuma.io/service: example-server',
+  'kuma.io/service: example-server\n        proto: "{{ __proto__ }}"',
+);
 const host = (vars: string) => `dataplane:
   template: templates/example-server.yaml
   vars:

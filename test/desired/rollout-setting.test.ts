@@ -9,17 +9,9 @@ import { compileRepo } from '../../src/compile/compile-repo.js';
 import { loadRepo } from '../../src/desired/load-repo.js';
 import { dirRepoReader } from '../../src/io/dir-reader.js';
 import { composeFrom } from '../support/compose.js';
-import { SAMPLE_REPO, sampleRepoWith } from '../support/sample-repo.js';
+import { SAMPLE_REPO, sampleRepos } from '../support/sample-repo.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-const repo = (files: Record<string, string>) => {
-  const dir = sampleRepoWith(files);
-  dirs.push(dir);
-  return dir;
-};
+const repo = sampleRepos();
 const FLEET = readFileSync(join(SAMPLE_REPO, 'fleet.yaml'), 'utf8');
 const HOST = `dataplane:
   template: templates/example-server.yaml

@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
 export const SAMPLE_REPO = fileURLToPath(new URL('../../desired-state', import.meta.url));
@@ -16,6 +17,19 @@ export function sampleRepoWith(files: Record<string, string> = {}, remove: reado
   }
   for (const path of remove) rmSync(join(dir, path), { force: true });
   return dir;
+}
+
+/** sampleRepoWith for one test file: every copy it made is removed after the file's tests. */
+export function sampleRepos(): (files?: Record<string, string>) => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  return (files = {}) => {
+    const dir = sampleRepoWith(files);
+    dirs.push(dir);
+    return dir;
+  };
 }
 
 /** Run the CLI in-process and capture what it prints; `stdin`, when given, is what the command reads as `-`. */
