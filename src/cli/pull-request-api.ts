@@ -66,6 +66,7 @@ function need(env: NodeJS.ProcessEnv, name: string, what: string): string {
 export function githubApi(env: NodeJS.ProcessEnv, pr: number | undefined, event: unknown): PullRequestApi {
   const api = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/$/, '');
   const repo = need(env, 'GITHUB_REPOSITORY', 'the owner/name of the repository (GitHub Actions sets it)');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow expression a user must write, said literally
   const token = need(env, 'GITHUB_TOKEN', 'pass the job token: env: GITHUB_TOKEN: ${{ github.token }}');
   const number = pr ?? (event as { pull_request?: { number?: number } } | undefined)?.pull_request?.number;
   if (number === undefined) {

@@ -143,6 +143,7 @@ describe('GitHub Actions review job, run for real', () => {
     expect(workflow.on.pull_request.paths).toEqual(['desired-state/**']);
     expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     expect(job.steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, literally
     expect(step.env.GITHUB_TOKEN).toBe('${{ github.token }}');
   });
 

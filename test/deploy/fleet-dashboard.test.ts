@@ -46,9 +46,11 @@ describe('the fleet dashboard', () => {
     expect(dashboard.templating.list).toContainEqual(
       expect.objectContaining({ name: 'datasource', type: 'datasource' }),
     );
+    // Grafana's variable syntax, literally.
+    const variable = ['$', '{datasource}'].join('');
     for (const p of panels) {
-      expect(p.datasource.uid).toBe('${datasource}');
-      for (const t of p.targets) expect(t.datasource.uid).toBe('${datasource}');
+      expect(p.datasource.uid).toBe(variable);
+      for (const t of p.targets) expect(t.datasource.uid).toBe(variable);
     }
   });
 

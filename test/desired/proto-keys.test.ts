@@ -1,9 +1,4 @@
-/**
- * A key named `__proto__` is an ordinary key to Go and so to kuma-dp: `--dataplane-var=__proto__=x` renders
- * `{{__proto__}}` as `x`. zod's records drop it; the desired-state loader must not, in any layer.
- */
-import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileRepo } from '../../src/compile/compile-repo.js';
 import { loadRepo } from '../../src/desired/load-repo.js';
 import { dirRepoReader } from '../../src/io/dir-reader.js';

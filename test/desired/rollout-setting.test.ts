@@ -2,9 +2,9 @@
  * `rollout:` and `paused:` in the desired state: the wave on any layer (host over group over fleet), the delay and
  * the gate on the fleet only (else the waves would not be in order), and a wrong value named with its line.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileRepo } from '../../src/compile/compile-repo.js';
 import { loadRepo } from '../../src/desired/load-repo.js';
 import { dirRepoReader } from '../../src/io/dir-reader.js';
