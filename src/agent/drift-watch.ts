@@ -1,6 +1,5 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { dirname } from 'node:path';
-import { startXtablesMonitor, type XtablesMonitor } from '../live/xtables-monitor.js';
 import { DRIFT_DEFAULTS, type DriftAction } from '../model/drift-class.js';
 import type { HostTarget } from '../model/host-target.js';
 import type { EventLog } from '../model/log.js';
@@ -9,6 +8,7 @@ import type { HostPorts } from '../reconcile/host-ports.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-host.js';
 import { pidExists } from '../system/pid-exists.js';
 import type { HealLimit } from './heal-limit.js';
+import { ruleMonitors } from './rule-monitors.js';
 
 /**
  * The drift watch: triggers (xtables-monitor events on nft, kuma-dp's pid gone, the written files changed, a
@@ -62,13 +62,15 @@ export interface DriftWatch {
 export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
   const now = o.now ?? Date.now;
   let armed: Armed | undefined;
-  let monitor: XtablesMonitor | undefined;
-  let nftMonitor: XtablesMonitor | undefined;
   let watchers: FSWatcher[] = [];
   let pending: NodeJS.Timeout | undefined;
   let reported = new Set<DriftClass>();
   const flappingSaid = new Set<DriftClass>();
   let lastWriter: { pid: number; name: string } | undefined;
+  const monitors = ruleMonitors(o.netns, (source, writer) => {
+    if (writer) lastWriter = writer;
+    trigger(source);
+  });
   const sources = new Set<string>();
   // kuma-dp's pid as last read: its disappearance is a trigger (polled every 500 ms, a kill(0) each).
   let kumaDpPid: number | undefined;
@@ -172,42 +174,18 @@ export function startDriftWatch(o: DriftWatchOptions): DriftWatch {
           return [];
         }
       });
-      if (a.backend === 'nft' && !monitor) {
-        monitor = startXtablesMonitor({
-          netns: o.netns,
-          onEvent: (e) => {
-            if (e.writer) lastWriter = e.writer;
-            trigger('xtables-monitor');
-          },
-        });
-      }
-      if (a.backend === 'legacy' && monitor) {
-        monitor.stop();
-        monitor = undefined;
-      }
-      // Native nftables tables (the shadowed class) change without xtables-monitor seeing it, on either backend.
-      if (!nftMonitor && a.nativeNft) {
-        nftMonitor = startXtablesMonitor({
-          kind: 'nft-monitor',
-          netns: o.netns,
-          onEvent: (e) => {
-            if (e.writer) lastWriter = e.writer;
-            trigger('nft-monitor');
-          },
-        });
-      }
+      monitors.arm(a.backend, a.nativeNft === true);
       trigger('armed');
     },
     trigger,
     get mode() {
-      return armed === undefined ? 'off' : monitor ? 'events' : 'polling';
+      return armed === undefined ? 'off' : monitors.events ? 'events' : 'polling';
     },
     stop() {
       clearInterval(periodic);
       clearInterval(alive);
       if (pending) clearTimeout(pending);
-      monitor?.stop();
-      nftMonitor?.stop();
+      monitors.stop();
       for (const w of watchers) w.close();
     },
   };
