@@ -11,13 +11,13 @@ import {
   goTrimSpace,
   lineLocator,
   type MustacheElement,
-  type MustacheParseError,
   type MustacheTemplate,
   parseTemplate,
 } from '../render/mustache-parse.js';
 import { partialFailureText } from '../render/mustache-partial.js';
 import { yamlContext, yamlHazard } from '../render/template-yaml-context.js';
 import { editDistance } from '../suggest.js';
+import { partialIssue, unparsedIssues } from './template-parse-issues.js';
 
 export interface TemplateLintInput {
   /** The template's repo-relative path. */
@@ -48,19 +48,6 @@ function suggest(name: string, keys: readonly string[]): string | undefined {
   return scored.sort((x, y) => x.d - y.d)[0]?.k;
 }
 
-/** A partial: kuma-dp reads it from its own host at parse time; we render what it does when that fails. */
-function partialIssue(file: string, e: Pick<MustacheParseError, 'sourceLine' | 'text'>, name?: string): Issue {
-  const tag = name === undefined ? 'a partial' : `partial {{> ${name}}}`;
-  const message = `${tag} is unsupported: kuma-dp reads it from a file relative to its working directory, and renders "${e.text}" as the whole Dataplane when it cannot`;
-  return error({
-    code: 'template.partial',
-    file,
-    line: e.sourceLine,
-    message,
-    hint: 'inline the partial into the template',
-  });
-}
-
 /** Lint a Dataplane template with its vars. Never throws. */
 export function lintTemplate(input: TemplateLintInput): Issue[] {
   const { file, template, intended } = input;
@@ -72,18 +59,7 @@ export function lintTemplate(input: TemplateLintInput): Issue[] {
   const issues = varFlagIssues(effective, nested.collisions, varsFile, varPath);
 
   const parsed = parseTemplate(template);
-  if (!parsed.ok && parsed.template === null) {
-    // A partial before the failure is what kuma-dp reports; the failure behind it is reported as well, so that
-    // inlining the partial does not reveal a second error.
-    if (parsed.error.kind === 'partial') issues.push(partialIssue(file, parsed.error));
-    const e = parsed.masked ?? parsed.error;
-    const message =
-      e.kind === 'panic'
-        ? `kuma-dp panics parsing this template (${e.text}): a delimiter tag needs new delimiters, e.g. {{=<% %>=}}`
-        : `template parse error "${e.text}": kuma-dp renders that text as the whole Dataplane document`;
-    issues.push(error({ code: 'template.parse', file, line: e.sourceLine, message }));
-    return issues;
-  }
+  if (!parsed.ok && parsed.template === null) return [...issues, ...unparsedIssues(file, parsed)];
   const tpl = parsed.template as MustacheTemplate; // null only on the early return above
   const tags = listTags(tpl);
   const lineOf = lineLocator(template);
