@@ -35,7 +35,8 @@ export async function syncOnce(
     result.kind === 'recorded' ||
     result.kind === 'waiting' ||
     result.kind === 'paused';
-  if (result.kind !== 'waiting' && result.kind !== 'paused' && result.kind !== 'gated') state.rollout = undefined;
+  // A rollout verdict stands until the head is judged again: a server that cannot be reached says nothing new.
+  if (!['waiting', 'paused', 'gated', 'source-error'].includes(result.kind)) state.rollout = undefined;
   state.lastSync = {
     at,
     ok,

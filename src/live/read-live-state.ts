@@ -51,6 +51,8 @@ export async function readLive(
   const readiness = { timeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS };
   // Started first: it needs nothing else and is one more process, which then overlaps the others.
   const nftP = options.nativeNft ? readNativeNft(runner) : undefined;
+  // Awaited below; marked handled now so that a failure of the reads before it cannot leave it unhandled.
+  nftP?.catch(() => undefined);
   const [backend, users, network, proc, ready, files] = await Promise.all([
     backendP,
     usersP,

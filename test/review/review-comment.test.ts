@@ -59,6 +59,12 @@ describe('kuma-gitops comment', () => {
     expect(r.err).toMatch(message);
   });
 
+  it('a body file that is not there: exit 1 saying how to make it', async () => {
+    const r = await runCli(['comment', '--provider', 'github', '--body-file', '/nonexistent/review.md']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--body-file \/nonexistent\/review\.md: ENOENT: write the review there first/);
+  });
+
   it('an API that refuses the token: exit 1 with the status and what to check', async () => {
     Object.assign(process.env, {
       GITHUB_API_URL: `${api.url}/nowhere`,

@@ -36,7 +36,7 @@ export const commentCommand: Command = {
   },
   async run(args, io) {
     const file = args.strings['body-file']!;
-    const markdown = file === '-' ? await stdin(io) : readFileSync(file, 'utf8');
+    const markdown = file === '-' ? await stdin(io) : readBody(file);
     const prText = args.strings.pr;
     const pr = prText === undefined ? undefined : Number(prText);
     if (pr !== undefined && !(Number.isInteger(pr) && pr > 0)) {
@@ -62,6 +62,19 @@ async function stdin(io: Parameters<Command['run']>[1]): Promise<string> {
   if (!io.readStdin)
     throw new KumaGitopsError('comment.stdin-none', '--body-file - reads standard input, but none is available here');
   return io.readStdin();
+}
+
+function readBody(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new KumaGitopsError(
+      'comment.body-unreadable',
+      `--body-file ${file}: ${reason}: write the review there first (kuma-gitops diff --output markdown > ${file})`,
+      { file },
+    );
+  }
 }
 
 /** The webhook payload GitHub Actions saves for the run; its pull_request.number is the request. */
