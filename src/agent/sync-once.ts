@@ -45,7 +45,9 @@ export async function syncOnce(
     ...('reason' in result && !ok ? { error: result.reason } : {}),
     ...('code' in result ? { code: result.code } : {}),
   };
-  ctx.log('sync', { result: result.kind, ...result });
+  // The rendered host is for the caller, not the log: it would put the whole desired state in every line.
+  const { rendered: _rendered, ...logged } = result as SyncResult & { rendered?: unknown };
+  ctx.log('sync', { result: result.kind, ...logged });
   return result;
 }
 
