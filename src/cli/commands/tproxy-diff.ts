@@ -47,7 +47,7 @@ Exit 0: in sync. Exit 2: drift (the report is on stdout). Exit 1: bad input or a
     const stdin = stdinReader(io);
     const liveFile = args.strings.live!;
     // The live file is read first so that `--live -` owns stdin and a `--config -` is the one told to change.
-    const live = await readLive(liveFile, stdin);
+    const live = await readLiveSave(liveFile, stdin);
     const inputs = await loadRuleInputs(args, io, stdin);
     if (!inputs) return 1;
     const family = args.strings.family as Family;
@@ -65,7 +65,8 @@ Exit 0: in sync. Exit 2: drift (the report is on stdout). Exit 1: bad input or a
   },
 };
 
-async function readLive(file: string, stdin: StdinReader): Promise<SavedRuleSet> {
+/** A family's iptables-save text as given, scoped to what Kuma could own; a parse error names its line in the file. */
+export async function readLiveSave(file: string, stdin: StdinReader): Promise<SavedRuleSet> {
   const scoped = scopeLiveSave(file === '-' ? await stdin.read('--live -') : readText(file, LIVE_MAX_BYTES));
   try {
     return parseSave(scoped.text);

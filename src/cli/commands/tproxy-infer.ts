@@ -1,0 +1,53 @@
+import { formatTproxyConfigChangesYaml } from '../../tproxy/format-config.js';
+import { inferTproxyConfig } from '../../tproxy/infer-config.js';
+import type { Command } from '../command.js';
+import { readLiveSave } from './tproxy-diff.js';
+import { INPUT_FLAGS, loadRuleInputs } from './tproxy-inputs.js';
+import { stdinReader } from './tproxy-stdin.js';
+
+/**
+ * `tproxy infer`: the kumactl config that produced a host's Kuma rules, read off its iptables-save output and proven
+ * by regenerating the rules. The first step of bringing a host set up by hand into the repository.
+ */
+export const tproxyInferCommand: Command = {
+  spec: {
+    name: 'tproxy infer',
+    summary: "Find the kumactl transparent-proxy config that produces exactly a host's Kuma rules.",
+    usage: 'kuma-gitops tproxy infer --live FILE|- [--live6 FILE] [--kuma-version V] [--facts FILE]',
+    details: `--live (and --live6) are the host's iptables-save (ip6tables-save) output of the backend kumactl chose.
+The settings are read off the rules, the rules that config gives for --facts and --kuma-version are computed, and
+the config is printed (only what differs from kumactl's defaults, as a --config file) when they equal the live
+ones. Read so far: redirect ports, inbound/outbound on or off, included and excluded ports and IPs, the kuma-dp
+user, DNS, drop-invalid, comments, IP family mode. Rules of other options (excluded UIDs, vnet, logs) or edited by
+hand are listed instead. Exit 0: printed. Exit 2: some rules are not explained (listed). Exit 1: bad input.`,
+    flags: {
+      live: { kind: 'string', required: true, value: 'FILE|-', help: 'iptables-save output; - reads stdin' },
+      live6: { kind: 'string', value: 'FILE', help: 'ip6tables-save output, for a dual-stack host' },
+      'kuma-version': INPUT_FLAGS['kuma-version']!,
+      facts: INPUT_FLAGS.facts!,
+    },
+  },
+  async run(args, io) {
+    const stdin = stdinReader(io);
+    const ipv4 = await readLiveSave(args.strings.live!, stdin);
+    const ipv6 = args.strings.live6 === undefined ? undefined : await readLiveSave(args.strings.live6, stdin);
+    // Only the version and the facts are inputs here: the config is what is looked for.
+    const inputs = await loadRuleInputs({ ...args, lists: { config: [] }, rest: [] }, io, stdin);
+    if (!inputs) return 1;
+    const r = inferTproxyConfig({ ipv4, ...(ipv6 ? { ipv6 } : {}) }, inputs.facts, inputs.version);
+    if (r.ok) {
+      io.out(
+        `# kumactl install transparent-proxy --config <this file> gives exactly the live rules (Kuma ${inputs.versionText})\n${formatTproxyConfigChangesYaml(r.config)}`,
+      );
+      return 0;
+    }
+    const lines = 'reason' in r ? [`no config: ${r.reason}`] : ['no kumactl config read so far explains these rules:'];
+    for (const d of r.unexplained) {
+      lines.push(`  ${d.family} ${d.table} ${d.chain}: ${d.kind}`);
+      if (d.actual) lines.push(`    live:     ${d.actual}`);
+      if (d.expected) lines.push(`    computed: ${d.expected}`);
+    }
+    io.out(`${lines.join('\n')}\n`);
+    return 2;
+  },
+};

@@ -1,0 +1,132 @@
+/**
+ * The first step of adopting a host set up by hand: which `kumactl install transparent-proxy` config produced the
+ * Kuma rules on it. The settings are read off the rules, then the rules that config gives (for these host facts and
+ * this Kuma version) are computed and compared with the live ones: the config is accepted only when nothing
+ * differs. So the answer is never wrong, only sometimes missing: an option family not read here yet, or a rule
+ * edited by hand, comes back as the exact rules no config explains. Read so far: redirect ports, inbound and
+ * outbound on or off, included and excluded ports, the kuma-dp UID, DNS (on, port, capture all, conntrack zone
+ * split), excluded IPs, drop-invalid, comments and the IP family mode. Not yet: excluded UIDs, vnet, logs, insert mode
+ * (not visible without foreign rules), the chain name prefix. Pure.
+ */
+import { diffRuleSets, type RuleDifference } from '../iptables/drift.js';
+import { findTable, rulesOfChain } from '../iptables/model.js';
+import type { Family } from '../model/family.js';
+import type { HostFacts } from '../model/host-facts.js';
+import { KUMA_CHAIN_PREFIX } from '../model/ownership.js';
+import type { SavedRule, SavedRuleSet } from '../model/ruleset.js';
+import type { KumaVersion } from '../versions.js';
+import { computeRules } from './compute-rules.js';
+import { defaultTproxyConfig, type TproxyConfig } from './config-types.js';
+
+export type LiveKumaRules = Partial<Record<Family, SavedRuleSet>>;
+
+export type Inferred =
+  | { ok: true; config: TproxyConfig; uid: string }
+  | { ok: false; config: TproxyConfig; uid: string; unexplained: RuleDifference[] }
+  | { ok: false; reason: string; unexplained: RuleDifference[] };
+
+const P = KUMA_CHAIN_PREFIX;
+
+/** The value after `flag` in a rule's iptables-save words, when not negated. */
+function arg(rule: SavedRule, flag: string): string | undefined {
+  const i = rule.args.indexOf(flag);
+  return i < 0 || rule.args[i - 1] === '!' ? undefined : rule.args[i + 1];
+}
+
+/** A rule's words without its comment match. */
+function words(rule: SavedRule): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rule.args.length; i++) {
+    if (rule.args[i] === '-m' && rule.args[i + 1] === 'comment') i += 3;
+    else out.push(rule.args[i]!);
+  }
+  return out;
+}
+
+/** `--dport 80` or multiport `--dports 80,443:445` as port numbers (ranges are not something kumactl writes). */
+function dports(rule: SavedRule): number[] {
+  const one = arg(rule, '--dport');
+  const many = arg(rule, '--dports');
+  return [...(one ? [one] : []), ...(many ? many.split(',') : [])].map(Number).filter(Number.isInteger);
+}
+
+export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version: KumaVersion): Inferred {
+  const v4 = live.ipv4;
+  const nat = v4 && findTable(v4, 'nat');
+  if (!v4 || !nat) return { ok: false, reason: 'no IPv4 nat table with Kuma rules', unexplained: [] };
+  const chain = (name: string) => rulesOfChain(nat, name);
+  const all = v4.tables.flatMap((t) => t.rules);
+  const c = defaultTproxyConfig();
+
+  // A direction that is off keeps its chains, with one unconditional `-p tcp -j RETURN` in them.
+  const off = (name: string) => chain(name).some((r) => words(r).join(' ') === '-p tcp -j RETURN');
+  c.redirect.inbound.enabled = !off(`${P}_INBOUND`);
+  c.redirect.outbound.enabled = !off(`${P}_OUTBOUND`);
+  const toPort = (name: string) =>
+    Number(
+      chain(name)
+        .map((r) => arg(r, '--to-ports'))
+        .find(Boolean),
+    );
+  c.redirect.inbound.port = toPort(`${P}_INBOUND_REDIRECT`) || c.redirect.inbound.port;
+  c.redirect.outbound.port = toPort(`${P}_OUTBOUND_REDIRECT`) || c.redirect.outbound.port;
+
+  // Ports: RETURN excludes them, a jump to the redirect chain includes only them.
+  const portsOf = (name: string, target: string) =>
+    chain(name)
+      .filter((r) => arg(r, '-j') === target)
+      .flatMap(dports);
+  c.redirect.inbound.excludePorts = portsOf(`${P}_INBOUND`, 'RETURN');
+  c.redirect.inbound.includePorts = portsOf(`${P}_INBOUND`, `${P}_INBOUND_REDIRECT`);
+  c.redirect.outbound.excludePorts = portsOf(`${P}_OUTBOUND`, 'RETURN');
+  c.redirect.outbound.includePorts = portsOf(`${P}_OUTBOUND`, `${P}_OUTBOUND_REDIRECT`);
+
+  // Excluded IPs, of both families: a source RETURN in the inbound chain, a destination RETURN in OUTPUT.
+  const nats = (['ipv4', 'ipv6'] as const).flatMap((f) => {
+    const t = live[f] && findTable(live[f], 'nat');
+    return t ? [t] : [];
+  });
+  const ipReturns = (name: string, flag: '-s' | '-d') =>
+    nats.flatMap((t) =>
+      rulesOfChain(t, name)
+        .filter((r) => arg(r, '-j') === 'RETURN' && dports(r).length === 0 && !r.args.includes('--uid-owner'))
+        .filter((r) => !r.args.includes('-o') && !r.args.includes('-i'))
+        .flatMap((r) => (arg(r, flag) === undefined ? [] : [arg(r, flag)!])),
+    );
+  c.redirect.inbound.excludePortsForIPs = ipReturns(`${P}_INBOUND`, '-s');
+  c.redirect.outbound.excludePortsForIPs = ipReturns('OUTPUT', '-d');
+
+  const uid =
+    all.map((r) => arg(r, '--uid-owner')).find((u): u is string => u !== undefined) ??
+    String(facts.users?.['kuma-dp'] ?? 5678);
+  const user = Object.entries(facts.users ?? {}).find(([, id]) => String(id) === uid)?.[0];
+  c.kumaDPUser = user ?? uid;
+
+  const dns = chain('OUTPUT').find(
+    (r) => arg(r, '--dport') === '53' && arg(r, '-p') === 'udp' && arg(r, '-j') === 'REDIRECT',
+  );
+  c.redirect.dns.enabled = dns !== undefined;
+  if (dns) {
+    c.redirect.dns.port = Number(arg(dns, '--to-ports'));
+    c.redirect.dns.captureAll = arg(dns, '-d') === undefined;
+    c.redirect.dns.skipConntrackZoneSplit = !all.some((r) => arg(r, '-j') === 'CT');
+  }
+  c.dropInvalidPackets = all.some((r) => arg(r, '--ctstate') === 'INVALID' && arg(r, '-j') === 'DROP');
+  c.comments.disabled = !all.some((r) => r.args.includes('--comment'));
+  c.ipFamilyMode = live.ipv6?.tables.some((t) => t.rules.length > 0) || facts.ipv6 === false ? 'dualstack' : 'ipv4';
+
+  let unexplained: RuleDifference[];
+  try {
+    const computed = computeRules(version, c, facts, uid);
+    unexplained = (['ipv4', 'ipv6'] as const).flatMap((family) =>
+      diffRuleSets(computed.expected(family), live[family] ?? { tables: [] }, family),
+    );
+  } catch (e) {
+    return {
+      ok: false,
+      reason: `the settings read off the rules are refused by kumactl: ${(e as Error).message}`,
+      unexplained: [],
+    };
+  }
+  return unexplained.length === 0 ? { ok: true, config: c, uid } : { ok: false, config: c, uid, unexplained };
+}

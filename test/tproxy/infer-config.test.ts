@@ -1,0 +1,189 @@
+/**
+ * Reading a kumactl config back off the rules it produced (the core of adopting a hand-made host): for random
+ * configs within the option families it reads, rules -> infer -> rules gives the same rules; for a family it does
+ * not read yet, or a hand-edited rule, it refuses with the exact rules no config explains, never a wrong config.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Family } from '../../src/model/family.js';
+import type { HostFacts } from '../../src/model/host-facts.js';
+import type { SavedRuleSet } from '../../src/model/ruleset.js';
+import { computeRules } from '../../src/tproxy/compute-rules.js';
+import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
+import { inferTproxyConfig, type LiveKumaRules } from '../../src/tproxy/infer-config.js';
+import { parseKumaVersion } from '../../src/versions.js';
+import { tempFile } from '../support/golden-inputs.js';
+import { runCli } from '../support/sample-repo.js';
+
+const V214 = parseKumaVersion('2.14.3');
+const FACTS: HostFacts = { users: { 'kuma-dp': 5678, root: 0, app: 1000 }, dnsServers: ['10.0.0.2'], ipv6: true };
+
+function liveOf(config: TproxyConfig, facts = FACTS, uid = '5678'): LiveKumaRules {
+  const rules = computeRules(V214, config, facts, uid);
+  const live: LiveKumaRules = {};
+  for (const family of ['ipv4', 'ipv6'] as Family[]) {
+    if (rules.save(family) !== undefined) live[family] = rules.expected(family) as SavedRuleSet;
+  }
+  return live;
+}
+const saves = (config: TproxyConfig, uid: string) => {
+  const r = computeRules(V214, config, FACTS, uid);
+  return [r.save('ipv4'), r.save('ipv6')];
+};
+
+const port = fc.integer({ min: 1, max: 65535 });
+const ports = fc.uniqueArray(port, { maxLength: 3 });
+const ips = fc.uniqueArray(
+  fc.oneof(
+    fc.ipV4(),
+    fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([a, n]) => `${a}/${n}`),
+    fc.ipV6(),
+  ),
+  { maxLength: 2 },
+);
+const config: fc.Arbitrary<TproxyConfig> = fc
+  .record({
+    inbound: fc.record({
+      enabled: fc.boolean(),
+      port,
+      includePorts: ports,
+      excludePorts: ports,
+      excludePortsForIPs: ips,
+    }),
+    outbound: fc.record({
+      enabled: fc.boolean(),
+      port,
+      includePorts: ports,
+      excludePortsForIPs: ips,
+      excludePorts: ports,
+    }),
+    dns: fc.record({ enabled: fc.boolean(), captureAll: fc.boolean(), port, skipConntrackZoneSplit: fc.boolean() }),
+    dropInvalidPackets: fc.boolean(),
+    commentsDisabled: fc.boolean(),
+    ipv4Only: fc.boolean(),
+    user: fc.constantFrom('kuma-dp', 'app'),
+  })
+  .map((r) => {
+    const c = defaultTproxyConfig();
+    c.kumaDPUser = r.user;
+    c.ipFamilyMode = r.ipv4Only ? 'ipv4' : 'dualstack';
+    Object.assign(c.redirect.inbound, r.inbound);
+    Object.assign(c.redirect.outbound, r.outbound);
+    Object.assign(c.redirect.dns, r.dns);
+    c.dropInvalidPackets = r.dropInvalidPackets;
+    c.comments.disabled = r.commentsDisabled;
+    return c;
+  });
+
+describe('inferTproxyConfig', () => {
+  it('the guide default: kumactl defaults, user kuma-dp', () => {
+    const c = defaultTproxyConfig();
+    c.kumaDPUser = 'kuma-dp';
+    const r = inferTproxyConfig(liveOf(c), FACTS, V214);
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.config).toEqual(c);
+  });
+
+  it('round trip: rules -> infer -> the same rules, for 300 random configs of the families it reads', () => {
+    fc.assert(
+      fc.property(config, (c) => {
+        const uid = String(FACTS.users![c.kumaDPUser]);
+        let original: (string | undefined)[];
+        try {
+          original = saves(c, uid);
+        } catch {
+          return; // a config kumactl itself refuses
+        }
+        const r = inferTproxyConfig(liveOf(c, FACTS, uid), FACTS, V214);
+        expect(r.ok ? [] : ['reason' in r ? r.reason : '', ...r.unexplained]).toEqual([]);
+        expect(r.ok).toBe(true);
+        if (r.ok) expect(saves(r.config, r.uid)).toEqual(original);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a family it does not read yet (vnet) is refused with the rules it cannot explain', () => {
+    const c = defaultTproxyConfig();
+    c.kumaDPUser = 'kuma-dp';
+    c.redirect.vnet.networks = ['docker0:172.17.0.0/16'];
+    const r = inferTproxyConfig(liveOf(c), FACTS, V214);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? [] : r.unexplained.map((d) => d.actual ?? d.expected).join('\n')).toContain('docker0');
+  });
+
+  it('a hand-edited rule is refused, naming that rule', () => {
+    const c = defaultTproxyConfig();
+    c.kumaDPUser = 'kuma-dp';
+    const live = liveOf(c);
+    const nat = live.ipv4!.tables.find((t) => t.name === 'nat')!;
+    const i = nat.rules.findIndex((r) => r.chain === 'KUMA_MESH_INBOUND');
+    const edited = {
+      ...nat.rules[i]!,
+      args: [...nat.rules[i]!.args, '-s', '10.1.2.3/32'],
+      text: `${nat.rules[i]!.text} -s 10.1.2.3/32`,
+    };
+    nat.rules = nat.rules.map((r, k) => (k === i ? edited : r));
+    const r = inferTproxyConfig(live, FACTS, V214);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? [] : r.unexplained.map((d) => d.actual).filter(Boolean)).toContainEqual(
+      expect.stringContaining('10.1.2.3/32'),
+    );
+  });
+});
+
+describe('kuma-gitops tproxy infer', () => {
+  const facts = tempFile({ users: { 'kuma-dp': 5678 }, dnsServers: ['10.0.0.2'], ipv6: false });
+  const live = async (...flags: string[]) =>
+    (
+      await runCli([
+        'tproxy',
+        'rules',
+        '--format',
+        'save',
+        '--facts',
+        facts,
+        '--',
+        '--kuma-dp-user',
+        'kuma-dp',
+        ...flags,
+      ])
+    ).out;
+
+  it('prints the config that gives exactly the live rules, only what differs from the defaults', async () => {
+    const save = await live(
+      '--redirect-inbound-port',
+      '15010',
+      '--exclude-inbound-ports',
+      '22,8443',
+      '--drop-invalid-packets',
+    );
+    const r = await runCli(['tproxy', 'infer', '--live', '-', '--facts', facts], { stdin: save });
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toBe(
+      [
+        '# kumactl install transparent-proxy --config <this file> gives exactly the live rules (Kuma 2.14.3)',
+        'kumaDPUser: kuma-dp',
+        'redirect:',
+        '  inbound:',
+        '    port: 15010',
+        '    excludePorts: [22, 8443]',
+        'dropInvalidPackets: true',
+        '',
+      ].join('\n'),
+    );
+    // And the printed file, given back to the rules command, gives the same rules.
+    const config = tempFile(r.out.split('\n').slice(1).join('\n'), '.yaml');
+    expect((await runCli(['tproxy', 'rules', '--format', 'save', '--facts', facts, '--config', config])).out).toBe(
+      save,
+    );
+  });
+
+  it('exit 2 listing the rules it cannot explain (vnet is not read yet)', async () => {
+    const save = await live('--vnet', 'docker0:172.17.0.0/16');
+    const r = await runCli(['tproxy', 'infer', '--live', '-', '--facts', facts], { stdin: save });
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/^no kumactl config read so far explains these rules:\n {2}ipv4 nat PREROUTING: /);
+    expect(r.out).toContain('live:     -A PREROUTING ! -d 172.17.0.0/16 -i docker0');
+  });
+});
