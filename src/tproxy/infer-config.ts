@@ -12,7 +12,7 @@ import { diffRuleSets, type RuleDifference } from '../iptables/drift.js';
 import { findTable, rulesOfChain } from '../iptables/model.js';
 import type { Family } from '../model/family.js';
 import type { HostFacts } from '../model/host-facts.js';
-import { KUMA_CHAIN_PREFIX } from '../model/ownership.js';
+import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
 import type { SavedRule, SavedRuleSet } from '../model/ruleset.js';
 import type { KumaVersion } from '../versions.js';
 import { computeRules } from './compute-rules.js';
@@ -128,5 +128,29 @@ export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version
       unexplained: [],
     };
   }
+  if (c.comments.disabled) unexplained.push(...unattributed(live, c, facts, version, uid));
   return unexplained.length === 0 ? { ok: true, config: c, uid } : { ok: false, config: c, uid, unexplained };
+}
+
+/**
+ * Without comments, a rule in a built-in chain that jumps nowhere of Kuma's cannot be told from another tool's, so
+ * the drift comparison leaves it out. Here that would accept a config that misses an option (excluded UIDs write
+ * such rules): every such live rule the config does not give is listed instead.
+ */
+function unattributed(
+  live: LiveKumaRules,
+  c: TproxyConfig,
+  facts: HostFacts,
+  version: KumaVersion,
+  uid: string,
+): RuleDifference[] {
+  const computed = computeRules(version, c, facts, uid);
+  return (['ipv4', 'ipv6'] as const).flatMap((family) => {
+    const given = new Set(computed.expected(family).tables.flatMap((t) => t.rules.map((r) => `${t.name} ${r.text}`)));
+    return (live[family]?.tables ?? []).flatMap((t) =>
+      t.rules
+        .filter((r) => BUILT_IN_CHAINS.has(r.chain) && !given.has(`${t.name} ${r.text}`))
+        .map((r) => ({ kind: 'unexpected-rule' as const, family, table: t.name, chain: r.chain, actual: r.text })),
+    );
+  });
 }

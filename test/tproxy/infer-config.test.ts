@@ -187,3 +187,39 @@ describe('kuma-gitops tproxy infer', () => {
     expect(r.out).toContain('live:     -A PREROUTING ! -d 172.17.0.0/16 -i docker0');
   });
 });
+
+describe('inferTproxyConfig never answers wrong', () => {
+  const uids = fc
+    .tuple(
+      fc.constantFrom('tcp', 'udp', '*'),
+      fc.constantFrom('*', '80', '1000-2000'),
+      fc.integer({ min: 0, max: 2000 }),
+    )
+    .map(([proto, ports, uid]) => `${proto}:${ports}:${uid}`);
+  const wider = fc.record({
+    base: config,
+    uids: fc.array(uids, { maxLength: 2 }),
+    vnet: fc.array(fc.constantFrom('docker0:172.17.0.0/16', 'br+:10.5.0.0/16'), { maxLength: 1 }),
+  });
+
+  it('for 300 random configs with families it does not read: the same rules, or a refusal naming rules', () => {
+    fc.assert(
+      fc.property(wider, ({ base, uids: entries, vnet }) => {
+        const c = structuredClone(base);
+        c.redirect.outbound.excludePortsForUIDs = entries;
+        c.redirect.vnet.networks = vnet;
+        const uid = String(FACTS.users![c.kumaDPUser]);
+        let original: (string | undefined)[];
+        try {
+          original = saves(c, uid);
+        } catch {
+          return;
+        }
+        const r = inferTproxyConfig(liveOf(c, FACTS, uid), FACTS, V214);
+        if (r.ok) expect(saves(r.config, r.uid)).toEqual(original);
+        else expect(r.unexplained.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
