@@ -5,8 +5,8 @@
  * differs. So the answer is never wrong, only sometimes missing: an option family not read here yet, or a rule
  * edited by hand, comes back as the exact rules no config explains. Read so far: redirect ports, inbound and
  * outbound on or off, included and excluded ports, the kuma-dp UID, DNS (on, port, capture all, conntrack zone
- * split), excluded IPs, drop-invalid, comments and the IP family mode. Not yet: excluded UIDs, vnet, logs, insert mode
- * (not visible without foreign rules), the chain name prefix. Pure.
+ * split), excluded IPs and UIDs, vnet, logs, drop-invalid, comments and the IP family mode. Not read: insert mode (not
+ * visible without foreign rules) and the chain name prefix. Pure.
  */
 import { diffRuleSets, type RuleDifference } from '../iptables/drift.js';
 import { findTable, rulesOfChain } from '../iptables/model.js';
@@ -31,6 +31,25 @@ const P = KUMA_CHAIN_PREFIX;
 function arg(rule: SavedRule, flag: string): string | undefined {
   const i = rule.args.indexOf(flag);
   return i < 0 || rule.args[i - 1] === '!' ? undefined : rule.args[i + 1];
+}
+
+/**
+ * Excluded UIDs: `-p tcp|udp -m multiport --dports P -m owner --uid-owner U -j RETURN` in OUTPUT, one rule per
+ * protocol; both protocols with the same ports and UIDs were one `*` entry, `1:65535` was `*` ports.
+ */
+function uidExclusions(output: readonly SavedRule[]): string[] {
+  const entries: { proto: string; ports: string; uids: string }[] = [];
+  for (const r of output) {
+    const uids = arg(r, '--uid-owner');
+    const ports = arg(r, '--dports');
+    const proto = arg(r, '-p');
+    if (arg(r, '-j') !== 'RETURN' || uids === undefined || ports === undefined || proto === undefined) continue;
+    const spelled = ports === '1:65535' ? '*' : ports.replace(/:/g, '-');
+    const same = entries.find((e) => e.ports === spelled && e.uids === uids && e.proto !== proto);
+    if (same) same.proto = '*';
+    else entries.push({ proto, ports: spelled, uids });
+  }
+  return entries.map((e) => `${e.proto}:${e.ports}:${e.uids}`);
 }
 
 /** A rule's words without its comment match. */
@@ -96,8 +115,21 @@ export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version
   c.redirect.inbound.excludePortsForIPs = ipReturns(`${P}_INBOUND`, '-s');
   c.redirect.outbound.excludePortsForIPs = ipReturns('OUTPUT', '-d');
 
+  c.redirect.outbound.excludePortsForUIDs = uidExclusions(chain('OUTPUT'));
+  // vnet: `! -d CIDR -i IFACE -p tcp -j REDIRECT` in PREROUTING, one per network.
+  c.redirect.vnet.networks = chain('PREROUTING')
+    .filter((r) => arg(r, '-p') === 'tcp' && arg(r, '-j') === 'REDIRECT' && r.args.includes('-i'))
+    .map((r) => `${arg(r, '-i')}:${r.args[r.args.indexOf('-d') + 1]}`);
+  const log = all.find((r) => arg(r, '-j') === 'LOG');
+  c.log.enabled = log !== undefined;
+  if (log) c.log.level = Number(arg(log, '--log-level') ?? c.log.level);
+
+  // kuma-dp's UID: in its own loopback rules, else its DNS rules (not the excluded UIDs of OUTPUT).
+  const ownerIn = (rules: readonly SavedRule[]) =>
+    rules.map((r) => arg(r, '--uid-owner')).find((u): u is string => u !== undefined);
   const uid =
-    all.map((r) => arg(r, '--uid-owner')).find((u): u is string => u !== undefined) ??
+    ownerIn(chain(`${P}_OUTBOUND`)) ??
+    ownerIn(chain('OUTPUT').filter((r) => arg(r, '--dport') === '53')) ??
     String(facts.users?.['kuma-dp'] ?? 5678);
   const user = Object.entries(facts.users ?? {}).find(([, id]) => String(id) === uid)?.[0];
   c.kumaDPUser = user ?? uid;
@@ -106,6 +138,9 @@ export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version
     (r) => arg(r, '--dport') === '53' && arg(r, '-p') === 'udp' && arg(r, '-j') === 'REDIRECT',
   );
   c.redirect.dns.enabled = dns !== undefined;
+  // vnet interfaces redirect DNS to the DNS port even with DNS redirection off.
+  const vnetDns = chain('PREROUTING').find((r) => arg(r, '--dport') === '53' && arg(r, '-j') === 'REDIRECT');
+  if (vnetDns) c.redirect.dns.port = Number(arg(vnetDns, '--to-ports'));
   if (dns) {
     c.redirect.dns.port = Number(arg(dns, '--to-ports'));
     c.redirect.dns.captureAll = arg(dns, '-d') === undefined;

@@ -103,13 +103,16 @@ describe('inferTproxyConfig', () => {
     );
   });
 
-  it('a family it does not read yet (vnet) is refused with the rules it cannot explain', () => {
+  it('vnet networks and excluded UIDs are read back', () => {
     const c = defaultTproxyConfig();
     c.kumaDPUser = 'kuma-dp';
     c.redirect.vnet.networks = ['docker0:172.17.0.0/16'];
+    c.redirect.outbound.excludePortsForUIDs = ['tcp:1000-2000:106-108', '*:*:203'];
     const r = inferTproxyConfig(liveOf(c), FACTS, V214);
-    expect(r.ok).toBe(false);
-    expect(r.ok ? [] : r.unexplained.map((d) => d.actual ?? d.expected).join('\n')).toContain('docker0');
+    expect(r.ok ? [r.config.redirect.vnet.networks, r.config.redirect.outbound.excludePortsForUIDs] : r).toEqual([
+      ['docker0:172.17.0.0/16'],
+      ['tcp:1000-2000:106-108', '*:*:203'],
+    ]);
   });
 
   it('a hand-edited rule is refused, naming that rule', () => {
@@ -179,16 +182,19 @@ describe('kuma-gitops tproxy infer', () => {
     );
   });
 
-  it('exit 2 listing the rules it cannot explain (vnet is not read yet)', async () => {
-    const save = await live('--vnet', 'docker0:172.17.0.0/16');
+  it('exit 2 listing the rules it cannot explain (a rule kumactl never writes, added by hand)', async () => {
+    const save = (await live()).replace(
+      'COMMIT',
+      '-A KUMA_MESH_INBOUND -s 10.1.2.3/32 -p tcp -j KUMA_MESH_INBOUND_REDIRECT\nCOMMIT',
+    );
     const r = await runCli(['tproxy', 'infer', '--live', '-', '--facts', facts], { stdin: save });
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/^no kumactl config read so far explains these rules:\n {2}ipv4 nat PREROUTING: /);
-    expect(r.out).toContain('live:     -A PREROUTING ! -d 172.17.0.0/16 -i docker0');
+    expect(r.out).toMatch(/^no kumactl config read so far explains these rules:\n {2}ipv4 nat KUMA_MESH_INBOUND: /);
+    expect(r.out).toContain('live:     -A KUMA_MESH_INBOUND -s 10.1.2.3/32 -p tcp -j KUMA_MESH_INBOUND_REDIRECT');
   });
 });
 
-describe('inferTproxyConfig never answers wrong', () => {
+describe('inferTproxyConfig with excluded UIDs and vnet', () => {
   const uids = fc
     .tuple(
       fc.constantFrom('tcp', 'udp', '*'),
@@ -202,7 +208,7 @@ describe('inferTproxyConfig never answers wrong', () => {
     vnet: fc.array(fc.constantFrom('docker0:172.17.0.0/16', 'br+:10.5.0.0/16'), { maxLength: 1 }),
   });
 
-  it('for 300 random configs with families it does not read: the same rules, or a refusal naming rules', () => {
+  it('round trip for 300 random configs with excluded UIDs and vnet networks too', () => {
     fc.assert(
       fc.property(wider, ({ base, uids: entries, vnet }) => {
         const c = structuredClone(base);
@@ -216,8 +222,8 @@ describe('inferTproxyConfig never answers wrong', () => {
           return;
         }
         const r = inferTproxyConfig(liveOf(c, FACTS, uid), FACTS, V214);
+        expect(r.ok ? [] : ['reason' in r ? r.reason : '', ...r.unexplained]).toEqual([]);
         if (r.ok) expect(saves(r.config, r.uid)).toEqual(original);
-        else expect(r.unexplained.length).toBeGreaterThan(0);
       }),
       { numRuns: 300 },
     );

@@ -17,9 +17,9 @@ export const tproxyInferCommand: Command = {
     details: `--live (and --live6) are the host's iptables-save (ip6tables-save) output of the backend kumactl chose.
 The settings are read off the rules, the rules that config gives for --facts and --kuma-version are computed, and
 the config is printed (only what differs from kumactl's defaults, as a --config file) when they equal the live
-ones. Read so far: redirect ports, inbound/outbound on or off, included and excluded ports and IPs, the kuma-dp
-user, DNS, drop-invalid, comments, IP family mode. Rules of other options (excluded UIDs, vnet, logs) or edited by
-hand are listed instead. Exit 0: printed. Exit 2: some rules are not explained (listed). Exit 1: bad input.`,
+ones. Every option family kumactl writes rules for is read, except the insert mode (invisible without other
+tools' rules) and the chain name prefix. Rules no config explains (edited by hand, or from a Kuma version outside
+2.9 to 2.14) are listed instead. Exit 0: printed. Exit 2: some rules are not explained (listed). Exit 1: bad input.`,
     flags: {
       live: { kind: 'string', required: true, value: 'FILE|-', help: 'iptables-save output; - reads stdin' },
       live6: { kind: 'string', value: 'FILE', help: 'ip6tables-save output, for a dual-stack host' },
