@@ -9,7 +9,7 @@
  * visible without foreign rules) and the chain name prefix. Pure.
  */
 import { diffRuleSets, type RuleDifference } from '../iptables/drift.js';
-import { findTable, rulesOfChain } from '../iptables/model.js';
+import { findTable, hasKumaComment, isKumaOwned, rulesOfChain } from '../iptables/model.js';
 import type { Family } from '../model/family.js';
 import type { HostFacts } from '../model/host-facts.js';
 import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
@@ -17,6 +17,7 @@ import type { SavedRule, SavedRuleSet } from '../model/ruleset.js';
 import type { KumaVersion } from '../versions.js';
 import { computeRules } from './compute-rules.js';
 import { defaultTproxyConfig, type TproxyConfig } from './config-types.js';
+import { arg, dports, kumaShaped, uidExclusions, words } from './infer-rule-words.js';
 
 export type LiveKumaRules = Partial<Record<Family, SavedRuleSet>>;
 
@@ -27,54 +28,16 @@ export type Inferred =
 
 const P = KUMA_CHAIN_PREFIX;
 
-/** The value after `flag` in a rule's iptables-save words, when not negated. */
-function arg(rule: SavedRule, flag: string): string | undefined {
-  const i = rule.args.indexOf(flag);
-  return i < 0 || rule.args[i - 1] === '!' ? undefined : rule.args[i + 1];
-}
-
-/**
- * Excluded UIDs: `-p tcp|udp -m multiport --dports P -m owner --uid-owner U -j RETURN` in OUTPUT, one rule per
- * protocol; both protocols with the same ports and UIDs were one `*` entry, `1:65535` was `*` ports.
- */
-function uidExclusions(output: readonly SavedRule[]): string[] {
-  const entries: { proto: string; ports: string; uids: string }[] = [];
-  for (const r of output) {
-    const uids = arg(r, '--uid-owner');
-    const ports = arg(r, '--dports');
-    const proto = arg(r, '-p');
-    if (arg(r, '-j') !== 'RETURN' || uids === undefined || ports === undefined || proto === undefined) continue;
-    const spelled = ports === '1:65535' ? '*' : ports.replace(/:/g, '-');
-    const same = entries.find((e) => e.ports === spelled && e.uids === uids && e.proto !== proto);
-    if (same) same.proto = '*';
-    else entries.push({ proto, ports: spelled, uids });
-  }
-  return entries.map((e) => `${e.proto}:${e.ports}:${e.uids}`);
-}
-
-/** A rule's words without its comment match. */
-function words(rule: SavedRule): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < rule.args.length; i++) {
-    if (rule.args[i] === '-m' && rule.args[i + 1] === 'comment') i += 3;
-    else out.push(rule.args[i]!);
-  }
-  return out;
-}
-
-/** `--dport 80` or multiport `--dports 80,443:445` as port numbers (ranges are not something kumactl writes). */
-function dports(rule: SavedRule): number[] {
-  const one = arg(rule, '--dport');
-  const many = arg(rule, '--dports');
-  return [...(one ? [one] : []), ...(many ? many.split(',') : [])].map(Number).filter(Number.isInteger);
-}
-
 export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version: KumaVersion): Inferred {
   const v4 = live.ipv4;
   const nat = v4 && findTable(v4, 'nat');
   if (!v4 || !nat) return { ok: false, reason: 'no IPv4 nat table with Kuma rules', unexplained: [] };
-  const chain = (name: string) => rulesOfChain(nat, name);
-  const all = v4.tables.flatMap((t) => t.rules);
+  // Other tools' rules share the built-in chains: with Kuma's comments on, only commented rules and Kuma's chains
+  // are read; with them off nothing tells them apart, and unattributed() below refuses what is not explained.
+  const commented = v4.tables.some((t) => t.rules.some((r) => hasKumaComment(r)));
+  const mine = (r: SavedRule) => !commented || isKumaOwned(r);
+  const chain = (name: string) => rulesOfChain(nat, name).filter(mine);
+  const all = v4.tables.flatMap((t) => t.rules.filter(mine));
   const c = defaultTproxyConfig();
 
   // A direction that is off keeps its chains, with one unconditional `-p tcp -j RETURN` in them.
@@ -108,6 +71,7 @@ export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version
   const ipReturns = (name: string, flag: '-s' | '-d') =>
     nats.flatMap((t) =>
       rulesOfChain(t, name)
+        .filter(mine)
         .filter((r) => arg(r, '-j') === 'RETURN' && dports(r).length === 0 && !r.args.includes('--uid-owner'))
         .filter((r) => !r.args.includes('-o') && !r.args.includes('-i'))
         .flatMap((r) => (arg(r, flag) === undefined ? [] : [arg(r, flag)!])),
@@ -120,7 +84,7 @@ export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version
   c.redirect.vnet.networks = chain('PREROUTING')
     .filter((r) => arg(r, '-p') === 'tcp' && arg(r, '-j') === 'REDIRECT' && r.args.includes('-i'))
     .map((r) => `${arg(r, '-i')}:${r.args[r.args.indexOf('-d') + 1]}`);
-  const log = all.find((r) => arg(r, '-j') === 'LOG');
+  const log = all.find((r) => arg(r, '-j') === 'LOG' && arg(r, '--log-prefix') === `${r.chain}:`);
   c.log.enabled = log !== undefined;
   if (log) c.log.level = Number(arg(log, '--log-level') ?? c.log.level);
 
@@ -147,8 +111,9 @@ export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version
     c.redirect.dns.skipConntrackZoneSplit = !all.some((r) => arg(r, '-j') === 'CT');
   }
   c.dropInvalidPackets = all.some((r) => arg(r, '--ctstate') === 'INVALID' && arg(r, '-j') === 'DROP');
-  c.comments.disabled = !all.some((r) => r.args.includes('--comment'));
-  c.ipFamilyMode = live.ipv6?.tables.some((t) => t.rules.length > 0) || facts.ipv6 === false ? 'dualstack' : 'ipv4';
+  c.comments.disabled = !commented;
+  const kumaIpv6 = live.ipv6?.tables.some((t) => t.chains.some((ch) => ch.name.startsWith(`${P}_`)));
+  c.ipFamilyMode = kumaIpv6 || facts.ipv6 === false ? 'dualstack' : 'ipv4';
 
   let unexplained: RuleDifference[];
   try {
@@ -184,7 +149,7 @@ function unattributed(
     const given = new Set(computed.expected(family).tables.flatMap((t) => t.rules.map((r) => `${t.name} ${r.text}`)));
     return (live[family]?.tables ?? []).flatMap((t) =>
       t.rules
-        .filter((r) => BUILT_IN_CHAINS.has(r.chain) && !given.has(`${t.name} ${r.text}`))
+        .filter((r) => BUILT_IN_CHAINS.has(r.chain) && kumaShaped(r) && !given.has(`${t.name} ${r.text}`))
         .map((r) => ({ kind: 'unexpected-rule' as const, family, table: t.name, chain: r.chain, actual: r.text })),
     );
   });
