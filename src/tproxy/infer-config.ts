@@ -14,7 +14,7 @@ import type { Family } from '../model/family.js';
 import type { HostFacts } from '../model/host-facts.js';
 import { BUILT_IN_CHAINS, KUMA_CHAIN_PREFIX } from '../model/ownership.js';
 import type { SavedRule, SavedRuleSet } from '../model/ruleset.js';
-import type { KumaVersion } from '../versions.js';
+import { type KumaVersion, parseKumaVersion } from '../versions.js';
 import { computeRules } from './compute-rules.js';
 import { defaultTproxyConfig, type TproxyConfig } from './config-types.js';
 import { arg, dports, kumaShaped, uidExclusions, words } from './infer-rule-words.js';
@@ -152,5 +152,22 @@ function unattributed(
         .filter((r) => BUILT_IN_CHAINS.has(r.chain) && kumaShaped(r) && !given.has(`${t.name} ${r.text}`))
         .map((r) => ({ kind: 'unexpected-rule' as const, family, table: t.name, chain: r.chain, actual: r.text })),
     );
+  });
+}
+
+/** Kuma versions tried when none is given, newest first: the minor versions kumactl's rules are modelled for. */
+const TRIED_VERSIONS = ['2.14.3', '2.13', '2.12', '2.11', '2.10', '2.9'].map(parseKumaVersion);
+
+/**
+ * Which supported Kuma versions' kumactl gives exactly these rules, newest first, each with its config: the rules'
+ * shape tells the version where `kuma-dp version` cannot be asked (several versions often write the same rules).
+ */
+export function inferAcrossVersions(
+  live: LiveKumaRules,
+  facts: HostFacts,
+): { version: KumaVersion; config: TproxyConfig; uid: string }[] {
+  return TRIED_VERSIONS.flatMap((version) => {
+    const r = inferTproxyConfig(live, facts, version);
+    return r.ok ? [{ version, config: r.config, uid: r.uid }] : [];
   });
 }

@@ -165,7 +165,7 @@ describe('kuma-gitops tproxy infer', () => {
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toBe(
       [
-        '# kumactl install transparent-proxy --config <this file> gives exactly the live rules (Kuma 2.14.3)',
+        '# kumactl install transparent-proxy --config <this file> gives exactly the live rules (Kuma 2.14)',
         'kumaDPUser: kuma-dp',
         'redirect:',
         '  inbound:',

@@ -1,12 +1,12 @@
 /**
  * `tproxy infer` on the rules of Kuma's own kumactl goldens, for 2.9, 2.13 and 2.14: each case's rules (from its
  * kumactl flags, as rules-kumactl-golden.test.ts proves them equal to the golden) are read back into a config that
- * gives exactly the same rules.
+ * gives exactly the same rules, and, with no version given, the version that wrote them is among those that fit.
  */
 import { describe, expect, it } from 'vitest';
 import { computeRules } from '../../src/tproxy/compute-rules.js';
 import { defaultTproxyConfig } from '../../src/tproxy/config-types.js';
-import { inferTproxyConfig } from '../../src/tproxy/infer-config.js';
+import { inferAcrossVersions, inferTproxyConfig } from '../../src/tproxy/infer-config.js';
 import { applyKumactlFlags, parseKumactlInstallArgs } from '../../src/tproxy/kumactl-flags.js';
 import { resolveKumaDpUser } from '../../src/tproxy/resolve-user.js';
 import { parseKumaVersion } from '../../src/versions.js';
@@ -30,6 +30,9 @@ describe.each(Object.entries(KUMA_GOLDEN_VERSIONS))(
       const r = inferTproxyConfig({ ipv4: rules.expected('ipv4') }, FACTS, version);
       expect(r.ok ? [] : ['reason' in r ? r.reason : '', ...r.unexplained]).toEqual([]);
       if (r.ok) expect(computeRules(version, r.config, FACTS, r.uid).save('ipv4')).toBe(rules.save('ipv4'));
+      // Without a version given, the one that wrote the rules is among those that fit.
+      const fits = inferAcrossVersions({ ipv4: rules.expected('ipv4') }, FACTS).map((f) => f.version.minor);
+      expect(fits).toContain(version.minor);
     });
   },
 );

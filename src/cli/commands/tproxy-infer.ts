@@ -1,5 +1,6 @@
 import { formatTproxyConfigChangesYaml } from '../../tproxy/format-config.js';
-import { inferTproxyConfig } from '../../tproxy/infer-config.js';
+import { inferAcrossVersions, inferTproxyConfig } from '../../tproxy/infer-config.js';
+import { DEFAULT_KUMA_VERSION } from '../../versions.js';
 import type { Command } from '../command.js';
 import { readLiveSave } from './tproxy-diff.js';
 import { INPUT_FLAGS, loadRuleInputs } from './tproxy-inputs.js';
@@ -23,7 +24,11 @@ tools' rules) and the chain name prefix. Rules no config explains (edited by han
     flags: {
       live: { kind: 'string', required: true, value: 'FILE|-', help: 'iptables-save output; - reads stdin' },
       live6: { kind: 'string', value: 'FILE', help: 'ip6tables-save output, for a dual-stack host' },
-      'kuma-version': INPUT_FLAGS['kuma-version']!,
+      'kuma-version': {
+        kind: 'string',
+        value: 'V',
+        help: "Kuma version of the host's kumactl; default: every supported one is tried, and those that fit are named",
+      },
       facts: INPUT_FLAGS.facts!,
     },
   },
@@ -32,9 +37,23 @@ tools' rules) and the chain name prefix. Rules no config explains (edited by han
     const ipv4 = await readLiveSave(args.strings.live!, stdin);
     const ipv6 = args.strings.live6 === undefined ? undefined : await readLiveSave(args.strings.live6, stdin);
     // Only the version and the facts are inputs here: the config is what is looked for.
-    const inputs = await loadRuleInputs({ ...args, lists: { config: [] }, rest: [] }, io, stdin);
+    const given = args.strings['kuma-version'];
+    const strings = { ...args.strings, 'kuma-version': given ?? DEFAULT_KUMA_VERSION };
+    const inputs = await loadRuleInputs({ ...args, strings, lists: { config: [] }, rest: [] }, io, stdin);
     if (!inputs) return 1;
-    const r = inferTproxyConfig({ ipv4, ...(ipv6 ? { ipv6 } : {}) }, inputs.facts, inputs.version);
+    const live = { ipv4, ...(ipv6 ? { ipv6 } : {}) };
+    if (given === undefined) {
+      // The rules' shape tells the version: the newest that fits, and every other that gives the same rules.
+      const fits = inferAcrossVersions(live, inputs.facts);
+      if (fits.length > 0) {
+        const versions = fits.map((f) => `${f.version.major}.${f.version.minor}`).join(', ');
+        io.out(
+          `# kumactl install transparent-proxy --config <this file> gives exactly the live rules (Kuma ${versions})\n${formatTproxyConfigChangesYaml(fits[0]!.config)}`,
+        );
+        return 0;
+      }
+    }
+    const r = inferTproxyConfig(live, inputs.facts, inputs.version);
     if (r.ok) {
       io.out(
         `# kumactl install transparent-proxy --config <this file> gives exactly the live rules (Kuma ${inputs.versionText})\n${formatTproxyConfigChangesYaml(r.config)}`,
