@@ -9,10 +9,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { startAlertmanager } from '../support/alertmanager.js';
+import { startAlertmanagerWithReceiver } from '../support/alertmanager.js';
 import { type AgentEvent, type AgentHost, followedHost, TOKEN } from '../support/e2e/agent-host.js';
 import type { E2eHost } from '../support/e2e/e2e-host.js';
 import { describeE2e } from '../support/e2e/e2e-suite.js';
@@ -142,25 +141,9 @@ await describeE2e(
     it('drift: a flush by hand and a killed kuma-dp are repaired by the running agent within seconds', async () => {
       const { h } = a;
       // Debian's Alertmanager, notifying a receiver here of what fires and what resolves.
-      const notes: { status: string; labels: Record<string, string> }[] = [];
-      const receiver = createServer((req, res) => {
-        let body = '';
-        req.on('data', (d) => {
-          body += d;
-        });
-        req.on('end', () => {
-          const n = JSON.parse(body) as { alerts: { status: string; labels: Record<string, string> }[] };
-          notes.push(...n.alerts);
-          res.end();
-        });
-      });
-      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-      const am = await startAlertmanager(h.dir, `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`);
-      h.onCleanup(async () => {
-        await am.stop();
-        receiver.closeAllConnections();
-        receiver.close();
-      });
+      const am = await startAlertmanagerWithReceiver(h.dir);
+      const notes = am.notes;
+      h.onCleanup(() => am.close());
       a.writeConfig({
         extra: `alerts:\n  alertmanager: [${am.url}]\n  resendInterval: 1s\ndrift:\n  checkInterval: 1s\n`,
       });

@@ -1,12 +1,5 @@
-/**
- * The agent's drift watch and a native nftables table, on a real host namespace: with the periodic check an hour
- * away, `nft monitor` is what notices a nat output chain at -150 that redirects port 80; the agent alerts
- * `KumaGitopsDrift{class="shadowed"}` through Debian's Alertmanager and heals nothing (it is not ours); removing
- * the table resolves it.
- */
-import { createServer } from 'node:http';
 import { expect, it } from 'vitest';
-import { startAlertmanager } from '../support/alertmanager.js';
+import { startAlertmanagerWithReceiver } from '../support/alertmanager.js';
 import { followedHost } from '../support/e2e/agent-host.js';
 import { describeE2e } from '../support/e2e/e2e-suite.js';
 
@@ -19,14 +12,8 @@ await describeE2e(
     it('nft monitor triggers the check; shadowed is alerted, never healed, and resolved when the table goes', async () => {
       const h = await fresh();
       const a = await followedHost(h);
-      const receiver = createServer((_req, res) => res.end());
-      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-      const am = await startAlertmanager(h.dir, `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`);
-      h.onCleanup(async () => {
-        await am.stop();
-        receiver.closeAllConnections();
-        receiver.close();
-      });
+      const am = await startAlertmanagerWithReceiver(h.dir);
+      h.onCleanup(() => am.close());
       a.writeConfig({
         extra: `alerts:\n  alertmanager: [${am.url}]\n  resendInterval: 1s\ndrift:\n  checkInterval: 1h\n`,
       });
@@ -63,6 +50,13 @@ await describeE2e(
         expect(running.output()).not.toMatch(/"msg":"drift healed"/);
         // Still there: the agent does not touch another tool's table.
         expect((await h.inHost(['nft', 'list', 'table', 'inet', 'shadow'])).code).toBe(0);
+
+        // `status` reads the host itself: degraded (exit 2), naming the chain as another tool's.
+        const status = await a.cli(['status']);
+        expect(status.code, status.stdout + status.stderr).toBe(2);
+        expect(status.stdout).toMatch(
+          /^problem: shadowed \(left alone, not ours to change\): table inet shadow chain out \(type nat hook output priority -150\)/m,
+        );
 
         expect((await h.inHost(['nft', 'delete', 'table', 'inet', 'shadow'])).code).toBe(0);
         await expect.poll(shadowedAlerts, { timeout: 30_000, interval: 200 }).toBe(0);

@@ -7,11 +7,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { type Alertmanager, startAlertmanager } from '../support/alertmanager.js';
+import { startAlertmanagerWithReceiver } from '../support/alertmanager.js';
 import { followedHost } from '../support/e2e/agent-host.js';
 import type { E2eHost } from '../support/e2e/e2e-host.js';
 import { describeE2e } from '../support/e2e/e2e-suite.js';
@@ -62,17 +61,8 @@ await describeE2e(
       const a = await followedHost(h0!);
       const good = readFileSync(join(h0!.repo, '.git/refs/heads/main'), 'utf8').trim();
 
-      const receiver = createServer((_req, res) => res.end());
-      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-      const am: Alertmanager = await startAlertmanager(
-        h0!.dir,
-        `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`,
-      );
-      h0!.onCleanup(async () => {
-        await am.stop();
-        receiver.closeAllConnections();
-        receiver.close();
-      });
+      const am = await startAlertmanagerWithReceiver(h0!.dir);
+      h0!.onCleanup(() => am.close());
       a.writeConfig({ readyTimeout: '3s', extra: `alerts:\n  alertmanager: [${am.url}]\n  resendInterval: 1s\n` });
       const base = readFileSync(a.config, 'utf8');
       const configs = hosts.map((h, i) => {

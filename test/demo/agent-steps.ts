@@ -7,10 +7,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { followRepo } from '../support/agent-follow.js';
-import { startAlertmanager } from '../support/alertmanager.js';
+import { startAlertmanagerWithReceiver } from '../support/alertmanager.js';
 import type { Sandbox } from '../support/sandbox.js';
 import { yamlText } from '../support/world/host-yaml.js';
 import { BAD_PORT, demoHostDoc } from './steps.js';
@@ -61,8 +60,8 @@ export async function agentChecks(sb: Sandbox, t: Timeline): Promise<void> {
     return yamlText(doc);
   };
   // Debian's Alertmanager, when installed, on 127.0.0.1: the agent reports to it, and it notifies a receiver here.
-  const notes: { status: string; labels: Record<string, string> }[] = [];
-  const alerting = existsSync(ALERTMANAGER) ? await alertmanagerFor(sb, notes) : undefined;
+  const alerting = existsSync(ALERTMANAGER) ? await startAlertmanagerWithReceiver(sb.dir) : undefined;
+  const notes = alerting?.notes ?? [];
   const extra = alerting ? `alerts:\n  alertmanager: [${alerting.url}]\n  resendInterval: 1s\n` : '';
   f.writeConfig({ readyTimeout: '5s', extra });
   let agent = f.start();
@@ -199,27 +198,3 @@ export async function agentChecks(sb: Sandbox, t: Timeline): Promise<void> {
 }
 
 const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
-
-/** Alertmanager in the sandbox's folder, notifying a receiver in this process of what fires and resolves. */
-async function alertmanagerFor(sb: Sandbox, notes: { status: string; labels: Record<string, string> }[]) {
-  const receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => {
-      body += d;
-    });
-    req.on('end', () => {
-      notes.push(...(JSON.parse(body) as { alerts: typeof notes }).alerts);
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const am = await startAlertmanager(sb.dir, `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`);
-  return {
-    url: am.url,
-    async close() {
-      await am.stop();
-      receiver.closeAllConnections();
-      await new Promise<void>((r) => receiver.close(() => r()));
-    },
-  };
-}

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -83,4 +84,40 @@ receivers:
   };
   await am.start();
   return am;
+}
+
+export interface AlertNote {
+  status: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * Alertmanager in `dir`, notifying a receiver in this process: `notes` collects every alert it sends (firing and
+ * resolved), `close` stops both.
+ */
+export async function startAlertmanagerWithReceiver(
+  dir: string,
+): Promise<{ url: string; notes: AlertNote[]; close(): Promise<void> }> {
+  const notes: AlertNote[] = [];
+  const receiver = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => {
+      body += d;
+    });
+    req.on('end', () => {
+      notes.push(...(JSON.parse(body) as { alerts: AlertNote[] }).alerts);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const am = await startAlertmanager(dir, `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`);
+  return {
+    url: am.url,
+    notes,
+    async close() {
+      await am.stop();
+      receiver.closeAllConnections();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    },
+  };
 }
