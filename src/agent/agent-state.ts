@@ -37,7 +37,7 @@ export interface AgentState {
   /** How the running agent watches for drift: xtables-monitor events (nft), or polling only (iptables-legacy). */
   watch?: { mode: 'events' | 'polling' | 'off'; checkIntervalMs: number; since: string };
   /** Why the newest revision is not applied yet: its wave's time has not come, the host is paused, or it is held. */
-  rollout?: { commit: string; at: string; kind: 'waiting' | 'paused' | 'gated'; reason: string };
+  rollout?: { commit: string; at: string; kind: 'waiting' | 'paused' | 'gated'; reason: string; due?: string };
   /** This host's rollout wave in the last revision compiled for it (metrics, status). */
   wave?: number;
   /** When this agent first saw each recent remote head (kept for the rollout waves). */

@@ -86,7 +86,10 @@ export async function applyRevision(
       ctx.now(),
       ctx.askGate,
     );
-    state.rollout = rollout.kind === 'go' ? undefined : { commit, at, kind: rollout.kind, reason: rollout.reason };
+    state.rollout =
+      rollout.kind === 'go'
+        ? undefined
+        : { commit, at, kind: rollout.kind, reason: rollout.reason, ...('due' in rollout ? { due: rollout.due } : {}) };
     if (rollout.kind !== 'go') {
       ctx.log(`revision ${rollout.kind}`, { commit, reason: rollout.reason });
       return { kind: rollout.kind, commit, reason: rollout.reason };

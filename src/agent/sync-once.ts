@@ -91,6 +91,12 @@ async function sync(
   if (gate.kind !== 'accepted' && last?.remote === remote && HELD.has(last.result)) {
     return { kind: 'held', commit: remote, reason: last.error ?? state.refused?.reason ?? last.result };
   }
+  // Waiting for its wave: nothing can change before the due time (same commit, same desired state), so the head
+  // is not verified and compiled again at every poll.
+  const waiting = state.rollout;
+  if (waiting?.kind === 'waiting' && waiting.commit === remote && waiting.due && ctx.now() < new Date(waiting.due)) {
+    return { kind: 'waiting', commit: remote, reason: waiting.reason };
+  }
   if (ctx.verify) {
     const verdict = await ctx.verify(remote);
     if (!verdict.ok) {

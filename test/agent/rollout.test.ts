@@ -49,12 +49,13 @@ async function setup(o: { fleet?: string; host?: string; gate?: (commit: string)
   const stateDir = join(dir, 'state');
   const source = await openGitSource({ stateDir, url: dir, branch: 'main', timeoutMs: 1000 });
   let now = T0;
+  const events: string[] = [];
   const ctx: RevisionContext = {
     config,
     gitdir: source.gitdir,
     salt: 's',
     apply,
-    log: () => undefined,
+    log: (event) => events.push(event),
     now: () => new Date(now),
     ...(o.gate ? { askGate: o.gate } : {}),
   };
@@ -62,6 +63,7 @@ async function setup(o: { fleet?: string; host?: string; gate?: (commit: string)
   return {
     first,
     applied,
+    events,
     state: () => state,
     sync: () => syncOnce(ctx, source, state),
     at: (ms: number) => {
@@ -87,6 +89,8 @@ describe('rollout waves', () => {
     s.at(19 * MIN);
     s.restart();
     expect(await s.sync()).toMatchObject({ kind: 'waiting' });
+    // Judged once: the polls while it waits do not compile the head again.
+    expect(s.events.filter((e) => e === 'revision waiting')).toHaveLength(1);
     s.at(20 * MIN);
     expect(await s.sync()).toMatchObject({ kind: 'applied', commit: s.first });
     expect(s.state().rollout).toBeUndefined();
