@@ -3,8 +3,8 @@ import { isKumaOwned } from '../iptables/model.js';
 import type { DriftClass } from '../model/drift-class.js';
 import { FAMILIES } from '../model/family.js';
 import type { HostTarget } from '../model/host-target.js';
-import { sameArgv } from '../model/kuma-dp-command.js';
 import type { LiveState } from '../model/live-state.js';
+import { sameKumaDpCommand } from '../render/kuma-dp-argv.js';
 import { describeShadowing, nativeNftReport } from './native-nft-report.js';
 import { envDiff } from './plan-host.js';
 
@@ -51,7 +51,7 @@ export function classifyDrift(target: HostTarget, live: LiveState): DriftFinding
   const kd = live.kumaDp;
   if (!kd) add('kuma-dp-down', 'kuma-dp is not running');
   else {
-    if (!sameArgv(kd.argv, target.kumaDp.argv)) add('kuma-dp-args', 'kuma-dp runs with another command line');
+    if (!sameKumaDpCommand(kd.argv, target.kumaDp.argv)) add('kuma-dp-args', 'kuma-dp runs with another command line');
     else {
       const env = envDiff(kd.env, target.kumaDp.env);
       if (env) add('kuma-dp-args', `kuma-dp: ${env}`);

@@ -2,10 +2,10 @@ import { diffRuleSets } from '../iptables/drift.js';
 import { isKumaChain, isKumaOwned } from '../iptables/model.js';
 import { FAMILIES, type Family } from '../model/family.js';
 import type { HostTarget, TargetFile } from '../model/host-target.js';
-import { sameArgv } from '../model/kuma-dp-command.js';
 import type { LiveState } from '../model/live-state.js';
 import type { Plan, Step } from '../model/plan.js';
 import type { SavedRuleSet } from '../model/ruleset.js';
+import { sameKumaDpCommand } from '../render/kuma-dp-argv.js';
 
 /**
  * The steps that bring the host from `live` to `target`, in the guide's order, each with its reason; no steps when
@@ -40,7 +40,7 @@ export function planHost(target: HostTarget, live: LiveState): Plan {
   const kd = live.kumaDp;
   const restartWhy = !kd
     ? 'kuma-dp is not running'
-    : !sameArgv(kd.argv, target.kumaDp.argv)
+    : !sameKumaDpCommand(kd.argv, target.kumaDp.argv)
       ? 'its command line changed'
       : (envDiff(kd.env, target.kumaDp.env) ??
         (written.length ? `it reads ${written.join(', ')}, which changed` : undefined));
