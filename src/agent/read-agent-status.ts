@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHostSupervisor } from '../supervisor/host-supervisor.js';
 import { askReady } from '../supervisor/ready-probe.js';
 import { createCommandRunner } from '../system/execa-runner.js';
 import type { AgentConfig } from './agent-config.js';
@@ -12,14 +13,13 @@ export async function readAgentStatus(config: AgentConfig): Promise<AgentStatusR
   const stateFile = join(agentDir(config.stateDir), 'state.json');
   const state = existsSync(stateFile) ? readAgentState(config.stateDir) : undefined;
   const runner = createCommandRunner({ netns: config.netns });
-  const supervisor =
-    config.supervisor === 'systemd'
-      ? (await import('../supervisor/systemd-supervisor.js')).createSystemdSupervisor({ host: config.host, runner })
-      : (await import('../supervisor/process-supervisor.js')).createProcessSupervisor({
-          host: config.host,
-          stateDir: config.stateDir,
-          netns: config.netns,
-        });
+  const supervisor = await createHostSupervisor({
+    kind: config.supervisor,
+    host: config.host,
+    stateDir: config.stateDir,
+    netns: config.netns,
+    runner,
+  });
   const kumaDpPid = (await supervisor.status().catch(() => undefined))?.pid;
   const port = state?.lastGood?.readinessPort;
   let ready: { ok: boolean; error?: string } | undefined;

@@ -8,7 +8,7 @@ import { readUserDb } from '../live/users.js';
 import type { HostTarget } from '../model/host-target.js';
 import type { EventLog } from '../model/log.js';
 import type { RenderedHost } from '../render/rendered-host.js';
-import { createProcessSupervisor } from '../supervisor/process-supervisor.js';
+import { createHostSupervisor } from '../supervisor/host-supervisor.js';
 import { createCommandRunner } from '../system/execa-runner.js';
 import type { HostPolicy } from '../validate/host-policy.js';
 import { buildHostTarget } from './build-target.js';
@@ -81,9 +81,12 @@ export async function prepareRendered(
       { problems },
     );
   }
-  const supervisor =
-    o.supervisor === 'systemd'
-      ? (await import('../supervisor/systemd-supervisor.js')).createSystemdSupervisor({ host: o.host, runner })
-      : createProcessSupervisor({ host: o.host, stateDir: o.stateDir, netns: o.netns });
+  const supervisor = await createHostSupervisor({
+    kind: o.supervisor,
+    host: o.host,
+    stateDir: o.stateDir,
+    netns: o.netns,
+    runner,
+  });
   return { target, ports: realHostPorts({ runner, supervisor, target, backend, network, users, log: o.log }) };
 }
