@@ -111,12 +111,16 @@ function renderOneHost(
     dataplaneAddress: validated.dataplane?.address?.value,
     files: [
       { purpose: 'dataplane-template', path: host.kumaDp.dataplaneFile, content: template.text, origin: template.path },
-      {
-        purpose: 'tproxy-config',
-        path: host.kumaDp.tproxyConfigFile,
-        content: tproxy.yaml,
-        origin: host.tproxyConfigPaths.join(' + ') || 'kumactl defaults',
-      },
+      ...(host.kumaDp.writeTproxyConfigFile || host.kumaDp.passTproxyConfig
+        ? [
+            {
+              purpose: 'tproxy-config' as const,
+              path: host.kumaDp.tproxyConfigFile,
+              content: tproxy.yaml,
+              origin: host.tproxyConfigPaths.join(' + ') || 'kumactl defaults',
+            },
+          ]
+        : []),
     ],
     tproxy: { config: tproxy.config, yaml: tproxy.yaml, sources: host.tproxyConfigPaths },
     kumaDp,

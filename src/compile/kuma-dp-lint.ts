@@ -92,6 +92,16 @@ export function lintKumaDp(host: DesiredHost, cmd: KumaDpCommand): Issue[] {
       }),
     );
   }
+  if (kd.passTproxyConfig && !kd.writeTproxyConfigFile) {
+    issues.push(
+      error({
+        code: 'kuma-dp.tproxy-config-not-written',
+        ...at(['writeTproxyConfigFile']),
+        message: 'kuma-dp is passed --transparent-proxy-config, so the file must be written',
+        hint: 'remove writeTproxyConfigFile: false, or passTproxyConfig',
+      }),
+    );
+  }
   if (kd.passTproxyConfig && !atLeast(host.kumaVersion, 2, 11)) {
     issues.push(
       error({

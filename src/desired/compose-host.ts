@@ -120,6 +120,7 @@ export function composeHost(repo: LoadedRepo, entry: LoadedRepo['hosts'][number]
       tokenFile: sub(kd.tokenFile ?? KUMA_DP_DEFAULTS.tokenFile),
       dataplaneFile: sub(kd.dataplaneFile ?? KUMA_DP_DEFAULTS.dataplaneFile),
       tproxyConfigFile: sub(kd.tproxyConfigFile ?? KUMA_DP_DEFAULTS.tproxyConfigFile),
+      writeTproxyConfigFile: kd.writeTproxyConfigFile ?? KUMA_DP_DEFAULTS.writeTproxyConfigFile,
       passTproxyConfig: kd.passTproxyConfig ?? KUMA_DP_DEFAULTS.passTproxyConfig,
       dns: { ...KUMA_DP_DEFAULTS.dns, ...kd.dns },
       readinessPort: kd.readinessPort ?? KUMA_DP_DEFAULTS.readinessPort,

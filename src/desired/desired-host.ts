@@ -33,6 +33,8 @@ export interface DesiredHost {
     tokenFile: string;
     dataplaneFile: string;
     tproxyConfigFile: string;
+    /** false: no copy of the effective tproxy config on the host (a host adopted from a hand install has none). */
+    writeTproxyConfigFile: boolean;
     passTproxyConfig: boolean;
     dns: { enabled: boolean; corednsPort: number; envoyPort: number };
     readinessPort: number;
@@ -66,6 +68,7 @@ export const KUMA_DP_DEFAULTS = {
   tokenFile: `/kuma/${HOST_PLACEHOLDER}-token`,
   dataplaneFile: `/kuma/${HOST_PLACEHOLDER}-dataplane.yaml`,
   tproxyConfigFile: `/kuma/${HOST_PLACEHOLDER}-tproxy.yaml`,
+  writeTproxyConfigFile: true,
   passTproxyConfig: false,
   dns: { enabled: true, corednsPort: 15053, envoyPort: 15054 },
   readinessPort: 9902,

@@ -30,6 +30,12 @@ const kumaDpSettingsSchema = z
       .optional()
       .describe('--dataplane-file: where the Dataplane template is written on the host.'),
     tproxyConfigFile: hostPath.optional().describe('Where the effective transparent-proxy config file is written.'),
+    writeTproxyConfigFile: z
+      .boolean()
+      .optional()
+      .describe(
+        'Keep a copy of the effective tproxy config at tproxyConfigFile (for kumactl and people). Default true; false for a host adopted from a hand install, which has none. Required when passTproxyConfig is set.',
+      ),
     passTproxyConfig: z
       .boolean()
       .optional()

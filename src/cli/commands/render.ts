@@ -52,10 +52,14 @@ export function formatRenderText(r: HostResult): string {
   const x = r.rendered;
   if (x) {
     const tpl = x.files.find((f) => f.purpose === 'dataplane-template')!;
-    const tp = x.files.find((f) => f.purpose === 'tproxy-config')!;
+    const tp = x.files.find((f) => f.purpose === 'tproxy-config');
     out.push(`# Host ${r.name} (Kuma ${x.kumaVersion}, ${r.file})`, '');
     out.push(`## Dataplane, as kuma-dp renders ${tpl.path} (from ${tpl.origin})`, '', x.dataplane.trimEnd(), '');
-    out.push(`## Transparent-proxy config ${tp.path} (from ${tp.origin})`, '', x.tproxy.yaml.trimEnd(), '');
+    const tpFrom = x.tproxy.sources.join(' + ') || 'kumactl defaults';
+    const tpTitle = tp
+      ? `${tp.path} (from ${tp.origin})`
+      : `(from ${tpFrom}; not written to the host: writeTproxyConfigFile is false)`;
+    out.push(`## Transparent-proxy config ${tpTitle}`, '', x.tproxy.yaml.trimEnd(), '');
     if (x.rules) {
       const f = x.rules.facts;
       const facts = `loopback ${f.loopbackInterface}, DNS servers [${f.dnsServers.join(', ')}], IPv6 ${f.ipv6 ? 'on' : 'off'}, kuma-dp uid ${x.rules.uid}`;
