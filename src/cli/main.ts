@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   tproxy: async () => (await import('./commands/tproxy.js')).tproxyCommand,
   plan: async () => (await import('./commands/plan.js')).planCommand,
   apply: async () => (await import('./commands/apply.js')).applyCommand,
+  adopt: async () => (await import('./commands/adopt.js')).adoptCommand,
   agent: async () => (await import('./commands/agent.js')).agentCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   comment: async () => (await import('./commands/comment.js')).commentCommand,
@@ -27,6 +28,7 @@ Commands:
   tproxy     kumactl's transparent-proxy rules: print them (rules), check a host's iptables-save (diff), import flags
   plan       read a host and show the steps to its desired state (exit 2 when there are some)
   apply      reconcile a host in the guide's safe order, rolling back when kuma-dp does not become ready
+  adopt      describe a host set up by hand in the desired state, proven by an empty plan
   agent      follow a branch of the repository and keep this host on its last good revision
   status     the agent's view of this host (exit 2 when degraded)
   comment    put the review on a pull or merge request as one comment, kept up to date (CI jobs)

@@ -56,7 +56,10 @@ function parseGoBool(value: string): boolean | string {
   return value;
 }
 
-/** What kuma-dp makes of the flags: the last value of a scalar, every value of a list, the merged map of vars. */
+/**
+ * What kuma-dp makes of the flags: the last value of a scalar (none when it is kuma-dp's default), every value of a
+ * list, the merged map of vars.
+ */
 export function kumaDpRunMeaning(args: KumaDpRunArgs): Record<string, unknown> {
   const meaning: Record<string, unknown> = {};
   const valuesOf = (name: string) => args.flags.filter((f) => f.name === name).map((f) => f.value);
@@ -68,7 +71,7 @@ export function kumaDpRunMeaning(args: KumaDpRunArgs): Record<string, unknown> {
     else if (kind === 'map') {
       const parsed = parseDataplaneVarFlags(values);
       meaning[name] = { vars: Object.fromEntries([...parsed.vars].sort()), errors: parsed.errors };
-    } else meaning[name] = values.at(-1);
+    } else if (values.at(-1) !== KUMA_DP_RUN_FLAGS[name]!.default) meaning[name] = values.at(-1);
   }
   return meaning;
 }

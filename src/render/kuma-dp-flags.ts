@@ -9,10 +9,12 @@ export interface KumaDpFlag {
   kind: KumaDpFlagKind;
   /** pflag shorthand, e.g. `-d` for `--dataplane-file`. */
   short?: string;
+  /** kuma-dp's default, for flags where spelling it out is common: the same as leaving the flag out. */
+  default?: string;
 }
 
 const string: KumaDpFlag = { kind: 'string' };
-const bool: KumaDpFlag = { kind: 'bool' };
+const bool: KumaDpFlag = { kind: 'bool', default: 'false' };
 
 export const KUMA_DP_RUN_FLAGS: Readonly<Record<string, KumaDpFlag>> = {
   'cp-address': string,
@@ -31,9 +33,9 @@ export const KUMA_DP_RUN_FLAGS: Readonly<Record<string, KumaDpFlag>> = {
   concurrency: string,
   'work-dir': string,
   'config-dir': string,
-  'dns-enabled': bool,
-  'dns-coredns-port': string,
-  'dns-envoy-port': string,
+  'dns-enabled': { kind: 'bool', default: 'true' },
+  'dns-coredns-port': { kind: 'string', default: '15053' },
+  'dns-envoy-port': { kind: 'string', default: '15054' },
   'dns-coredns-path': string,
   'dns-coredns-config-template-path': string,
   'dns-server-config-dir': string,
