@@ -79,7 +79,8 @@ export async function chooseAdoption(input: ChooseInput): Promise<{ best: Adopti
   }
   const empty = tried.filter((t) => t.plan?.steps.length === 0);
   const pool = empty.length > 0 ? empty : tried.filter((t) => t.plan !== undefined);
-  const score = (t: AdoptionChoice) => (empty.length > 0 ? 0 : t.plan!.steps.length * 10_000) + t.lines;
+  // Not compiling ranks last; then the fewest remaining steps; then the fewest lines.
+  const score = (t: AdoptionChoice) => (t.plan === undefined ? 1e9 : t.plan.steps.length * 10_000) + t.lines;
   const best = [...(pool.length > 0 ? pool : tried)].sort((a, b) => score(a) - score(b))[0]!;
   return { best, tried };
 }

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { Document, isCollection } from 'yaml';
 import { HOST_PLACEHOLDER, KUMA_DP_DEFAULTS } from '../desired/desired-host.js';
 import type { LoadedRepo } from '../desired/load-repo.js';
 import { mergeLayers } from '../desired/merge-layers.js';
@@ -87,13 +87,14 @@ function kumaDpDelta(b: AdoptionBase, base: KumaDpRaw): KumaDpRaw {
   return out;
 }
 
-/** hosts/<host>.yaml as text, in the sample hosts' order and with the vars on one line. */
+/** hosts/<host>.yaml as text, like the sample hosts: their key order, groups and vars on one line. */
 export function hostFileText(doc: HostFile, header: string): string {
   const order: (keyof HostFile)[] = ['groups', 'kumaVersion', 'tproxyConfig', 'dataplane', 'kumaDp', 'service'];
-  const sorted = Object.fromEntries(
-    [...order, ...Object.keys(doc)]
-      .filter((k, i, all) => all.indexOf(k) === i && k in doc)
-      .map((k) => [k, doc[k as keyof HostFile]]),
-  );
-  return `${header}${stringify(sorted, { flowCollectionPadding: true, collectionStyle: 'any' })}`;
+  const keys = [...order, ...(Object.keys(doc) as (keyof HostFile)[])].filter((k, i, all) => all.indexOf(k) === i);
+  const yaml = new Document(Object.fromEntries(keys.filter((k) => k in doc).map((k) => [k, doc[k]])));
+  for (const path of [['groups'], ['dataplane', 'vars']]) {
+    const node = yaml.getIn(path, true);
+    if (isCollection(node)) node.flow = true;
+  }
+  return `${header}${yaml.toString({ lineWidth: 0 })}`;
 }

@@ -1,4 +1,5 @@
 import type { HostFile } from '../desired/schema.js';
+import { parseDataplaneVarFlags } from '../render/dataplane-vars.js';
 import { kumaDpRunMeaning, parseKumaDpRun } from '../render/kuma-dp-argv.js';
 import { GENERATED_FLAGS } from '../render/kuma-dp-command.js';
 
@@ -66,9 +67,10 @@ export function adoptKumaDpCommand(argv: readonly string[], env: Readonly<Record
       kd.passTproxyConfig = true;
     }
   } else kd.writeTproxyConfigFile = false;
-  const vars = meaning['dataplane-var'] as { vars: Record<string, string>; errors: string[] } | undefined;
-  for (const error of vars?.errors ?? []) problems.push(`kuma-dp refuses its --dataplane-var: ${error}`);
-  for (const [k, v] of Object.entries(vars?.vars ?? {})) out.vars[k] = /^(0|[1-9]\d{0,14})$/.test(v) ? Number(v) : v;
+  // In the order given (the last assignment of each), so the host file reads like the command line.
+  const vars = parseDataplaneVarFlags(parsed.flags.filter((f) => f.name === 'dataplane-var').map((f) => f.value));
+  for (const error of vars.errors) problems.push(`kuma-dp refuses its --dataplane-var: ${error}`);
+  for (const [k, v] of vars.vars) out.vars[k] = /^(0|[1-9]\d{0,14})$/.test(v) ? Number(v) : v;
   // Every other flag goes to extraArgs as written, in the form kuma-gitops writes flags.
   const extra = parsed.flags.filter((f) => !(GENERATED_FLAGS as readonly string[]).includes(f.name));
   if (extra.length > 0) kd.extraArgs = extra.map((f) => `--${f.name}=${f.value}`);

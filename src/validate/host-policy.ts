@@ -57,7 +57,9 @@ export function checkHostPolicy(host: DesiredHost, policy: HostPolicy): Issue[] 
     );
   }
   const roots = policy.writeRoots.map((r) => (r.endsWith('/') ? r : `${r}/`));
-  for (const key of FILES) {
+  // The tproxy config file is written only when kept or passed to kuma-dp (compile-host.ts).
+  const written = FILES.filter((key) => key !== 'tproxyConfigFile' || kd.writeTproxyConfigFile || kd.passTproxyConfig);
+  for (const key of written) {
     const path = kd[key];
     if (!plainAbsolutePath(path) || roots.some((root) => path.startsWith(root))) continue;
     issues.push(
@@ -78,8 +80,10 @@ export function checkHostPolicy(host: DesiredHost, policy: HostPolicy): Issue[] 
         hint: 'give every file kuma-gitops writes a path of its own; the token and the CA file are never written',
       }),
     );
-  if (kd.tproxyConfigFile === kd.dataplaneFile) clash('tproxyConfigFile', 'the Dataplane file (kumaDp.dataplaneFile)');
-  for (const key of FILES) {
+  if (written.includes('tproxyConfigFile') && kd.tproxyConfigFile === kd.dataplaneFile) {
+    clash('tproxyConfigFile', 'the Dataplane file (kumaDp.dataplaneFile)');
+  }
+  for (const key of written) {
     if (kd[key] === kd.tokenFile) clash(key, 'the dataplane token file (kumaDp.tokenFile)');
     if (kd[key] === kd.caCertFile) clash(key, 'the control plane CA file (kumaDp.caCertFile)');
   }

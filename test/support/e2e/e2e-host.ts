@@ -98,6 +98,13 @@ export interface E2eHost {
   kumaDpProcesses(): ProcessInfo[];
   /** GET /ready inside the host namespace. */
   ready(): Promise<ProbeResult>;
+  /** The world's copy of the stand-in kuma-dp, which the kuma-dp user can run. */
+  kumaDpBinary: string;
+  /**
+   * Starts the stand-in by hand, as the guide does: `runuser -u kuma-dp -- <kuma-dp> run <args>` in the host
+   * namespace, with exactly `env` (and PATH); killed at cleanup.
+   */
+  startByHand(args: string[], env?: Record<string, string>): void;
   /** Runs `fn` during cleanup, after this host's processes are gone (e.g. removing a user they ran as). */
   onCleanup(fn: () => Promise<void>): void;
   /** Idempotent; every step runs even when an earlier one fails. */
@@ -197,6 +204,13 @@ export async function createE2eHost(backend: Backend, options: HostOptions = {})
     },
     kumaDpProcesses: () => processesWith(`--dataplane-file=${files.dataplane}`).filter((p) => p.argv[0] !== 'runuser'),
     ready: () => e.probe('host', ['http', '127.0.0.1', '9902', '/ready']),
+    kumaDpBinary: w.tools.kumaDp,
+    startByHand(args, env = {}) {
+      w.spawnIn('host', [w.tools.kumaDp, 'run', ...args], 'kuma-dp', {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        ...env,
+      });
+    },
     onCleanup: (fn) => w.onCleanup(fn),
     cleanup: () => w.cleanup(),
   };

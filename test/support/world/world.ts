@@ -61,7 +61,7 @@ export interface World extends NamespacePair {
   /** A command in a namespace, as root or (runuser) as `user`. */
   inNs(where: Where, argv: readonly string[], o?: { user?: string | undefined; input?: string }): Promise<Result>;
   /** A process left running in a namespace (in the world's dir) until cleanup; its stdout is read and dropped. */
-  spawnIn(where: Where, argv: readonly string[], user?: string): ChildProcess;
+  spawnIn(where: Where, argv: readonly string[], user?: string, env?: Record<string, string>): ChildProcess;
   /** probe.mjs (tcp|http|dns HOST PORT ...) in a namespace, as `user`; {ok:false,error} when it printed no JSON. */
   probe(where: Where, args: string[], user?: string): Promise<ProbeResult>;
   /** A TCP server answering every connection with `text` and a newline; on `address` or all. Returns its pid. */
@@ -139,10 +139,11 @@ export async function createWorld(o: WorldOptions): Promise<World> {
     exec,
     inNs: (where, argv, io = {}) =>
       exec(['ip', 'netns', 'exec', nsOf(where), ...asUser(io.user), ...argv], { input: io.input }),
-    spawnIn(where, argv, user) {
+    spawnIn(where, argv, user, env) {
       if (closed) throw new Error(`${id} is cleaned up`);
       const child = spawn('ip', ['netns', 'exec', nsOf(where), ...asUser(user), ...argv], {
         cwd: dir,
+        ...(env ? { env } : {}),
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       children.add(child);
