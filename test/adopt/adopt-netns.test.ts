@@ -17,6 +17,9 @@ import { describeE2e } from '../support/e2e/e2e-suite.js';
 import { FAMILIES, splitDryRun } from '../support/netns-support.js';
 import { runCli, SAMPLE_REPO } from '../support/sample-repo.js';
 import { sleep } from '../support/world/exec.js';
+import { processesWith } from '../support/world/processes.js';
+
+const stepKindsOf = (json: string): string[] => JSON.parse(json).plan.steps.map((s: { kind: string }) => s.kind);
 
 const HOST = 'hand-1';
 const template = (name: string) => readFileSync(join(SAMPLE_REPO, 'templates', name), 'utf8');
@@ -182,6 +185,31 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
     },
     180_000,
   );
+
+  it('after adopting: a no-op apply leaves the hand-started kuma-dp alone; a change replaces it by exactly one of ours', async () => {
+    const h = await fresh();
+    await handMade(h, CASES[0]!);
+    const hand = () => processesWith(h.files.dataplane).filter((p) => p.argv.includes(`--dataplane-var`));
+    const [before] = hand();
+    expect((await h.cli('adopt', [], { host: HOST })).code).toBe(0);
+
+    const noop = await h.cli('apply', ['--ready-timeout', '30', '--output', 'json'], { host: HOST });
+    expect([noop.code, JSON.parse(noop.stdout).plan.steps], noop.stderr).toEqual([0, []]);
+    expect(hand().map((p) => p.pid)).toContain(before!.pid);
+
+    // A new var: kuma-dp must restart with it, so the hand-started one is stopped first.
+    const file = join(h.repo, 'hosts', `${HOST}.yaml`);
+    await writeFile(file, readFileSync(file, 'utf8').replace('service: web }', 'service: web, zone: z1 }'));
+    const changed = await h.cli('apply', ['--ready-timeout', '30', '--output', 'json'], { host: HOST });
+    expect([changed.code, stepKindsOf(changed.stdout)], changed.stderr).toEqual([
+      0,
+      ['start-kuma-dp', 'wait-ready', 'verify'],
+    ]);
+    expect(hand()).toEqual([]);
+    const ours = processesWith(`--dataplane-file=${h.files.dataplane}`).filter((p) => p.argv[0] !== 'runuser');
+    expect(ours.map((p) => [p.uid, p.argv.includes('--dataplane-var=zone=z1')])).toEqual([[KUMA_DP_UID, true]]);
+    expect((await h.cli('plan', [], { host: HOST })).code).toBe(0);
+  }, 180_000);
 
   it('refuses a host whose rules were edited by hand, naming the rule, and writes nothing', async () => {
     const h = await fresh();
