@@ -30,6 +30,8 @@ export interface Adoption {
   backend: 'nft' | 'legacy';
   kumaDpPid: number;
   choice: AdoptionChoice;
+  /** The host exactly as it runs (its own tproxy layer): its errors say why nothing was accepted. */
+  exact: AdoptionChoice | undefined;
   /** How many candidates were compiled and planned. */
   tried: number;
 }
@@ -63,7 +65,7 @@ export async function adoptHost(o: AdoptOptions): Promise<Adoption> {
       { problems },
     );
   }
-  const { best, tried } = await chooseAdoption({
+  const { best, exact, tried } = await chooseAdoption({
     host: o.host,
     repo,
     files,
@@ -84,6 +86,7 @@ export async function adoptHost(o: AdoptOptions): Promise<Adoption> {
     backend: adoptee.rules.backend,
     kumaDpPid: adoptee.process.pid,
     choice: best,
+    exact,
     tried: tried.length,
   };
 }

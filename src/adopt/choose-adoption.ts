@@ -38,8 +38,15 @@ export interface ChooseInput extends AdoptionBase {
   readLive(target: HostTarget): Promise<LiveState>;
 }
 
-export async function chooseAdoption(input: ChooseInput): Promise<{ best: AdoptionChoice; tried: AdoptionChoice[] }> {
+/**
+ * `best` is the one to write when its plan is empty. `exact` is the host as it runs, on the fleet alone with its own
+ * tproxy layer: when nothing is accepted, its errors (a check of the repository the host breaks) say why.
+ */
+export async function chooseAdoption(
+  input: ChooseInput,
+): Promise<{ best: AdoptionChoice; exact: AdoptionChoice | undefined; tried: AdoptionChoice[] }> {
   const tried: AdoptionChoice[] = [];
+  let exact: AdoptionChoice | undefined;
   let live: LiveState | undefined;
   for (const candidate of hostCandidates(input)) {
     const plain = await evaluate(input, candidate);
@@ -52,7 +59,9 @@ export async function chooseAdoption(input: ChooseInput): Promise<{ best: Adopti
       doc: { ...candidate.doc, tproxyConfig: layer },
       extra: new Map([...candidate.extra, [layer, formatTproxyConfigChangesYaml(input.tproxy, plain.tproxy)]]),
     };
-    tried.push((await evaluate(input, withLayer)).choice);
+    const own = (await evaluate(input, withLayer)).choice;
+    exact ??= own;
+    tried.push(own);
   }
   async function evaluate(i: ChooseInput, candidate: Candidate) {
     const files = new Map([[`hosts/${i.host}.yaml`, hostFileText(candidate.doc, i.header)], ...candidate.extra]);
@@ -82,5 +91,5 @@ export async function chooseAdoption(input: ChooseInput): Promise<{ best: Adopti
   // Not compiling ranks last; then the fewest remaining steps; then the fewest lines.
   const score = (t: AdoptionChoice) => (t.plan === undefined ? 1e9 : t.plan.steps.length * 10_000) + t.lines;
   const best = [...(pool.length > 0 ? pool : tried)].sort((a, b) => score(a) - score(b))[0]!;
-  return { best, tried };
+  return { best, exact, tried };
 }

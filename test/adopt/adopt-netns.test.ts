@@ -211,6 +211,37 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
     expect((await h.cli('plan', [], { host: HOST })).code).toBe(0);
   }, 180_000);
 
+  it('--output json and yaml print the files and the empty plan, and write nothing', async () => {
+    const h = await fresh();
+    await handMade(h, CASES[1]!);
+    const json = await h.cli('adopt', ['--output', 'json'], { host: HOST });
+    expect([json.code, json.stderr]).toEqual([0, '']);
+    const out = JSON.parse(json.stdout);
+    expect(out).toMatchObject({
+      host: HOST,
+      adopted: true,
+      groups: ['ipv4-only'],
+      backend: h.backend,
+      plan: { steps: [] },
+    });
+    expect(Object.keys(out.files)).toEqual([`hosts/${HOST}.yaml`]);
+    const yaml = await h.cli('adopt', ['--output', 'yaml'], { host: HOST });
+    expect([yaml.code, yaml.stdout.split('\n')[0]]).toEqual([0, `# hosts/${HOST}.yaml`]);
+    expect(yaml.stdout).toContain(out.files[`hosts/${HOST}.yaml`]);
+    expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
+  }, 180_000);
+
+  it('refuses a host that redirects SSH into the mesh, with the repository’s check, and writes nothing', async () => {
+    const h = await fresh();
+    await handMade(h, { ...CASES[0]!, kumactl: ['--redirect-dns'] });
+    const adopted = await h.cli('adopt', [], { host: HOST });
+    expect(adopted.code).toBe(1);
+    expect(adopted.stderr).toContain('the host as it runs breaks 1 check(s) of the repository');
+    expect(adopted.stderr).toContain(`tproxy/${HOST}.yaml: safety.ssh-redirected`);
+    expect(adopted.stderr).toContain('nothing was written');
+    expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
+  }, 180_000);
+
   it('refuses a host whose rules were edited by hand, naming the rule, and writes nothing', async () => {
     const h = await fresh();
     await handMade(h, CASES[0]!);

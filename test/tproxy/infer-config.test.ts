@@ -14,6 +14,7 @@ import { inferTproxyConfig, type LiveKumaRules } from '../../src/tproxy/infer-co
 import { parseKumaVersion } from '../../src/versions.js';
 import { tempFile } from '../support/golden-inputs.js';
 import { runCli } from '../support/sample-repo.js';
+import { tproxyConfigArbitrary } from '../support/tproxy-arbitrary.js';
 
 const V214 = parseKumaVersion('2.14.3');
 const FACTS: HostFacts = { users: { 'kuma-dp': 5678, root: 0, app: 1000 }, dnsServers: ['10.0.0.2'], ipv6: true };
@@ -31,49 +32,7 @@ const saves = (config: TproxyConfig, uid: string) => {
   return [r.save('ipv4'), r.save('ipv6')];
 };
 
-const port = fc.integer({ min: 1, max: 65535 });
-const ports = fc.uniqueArray(port, { maxLength: 3 });
-const ips = fc.uniqueArray(
-  fc.oneof(
-    fc.ipV4(),
-    fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([a, n]) => `${a}/${n}`),
-    fc.ipV6(),
-  ),
-  { maxLength: 2 },
-);
-const config: fc.Arbitrary<TproxyConfig> = fc
-  .record({
-    inbound: fc.record({
-      enabled: fc.boolean(),
-      port,
-      includePorts: ports,
-      excludePorts: ports,
-      excludePortsForIPs: ips,
-    }),
-    outbound: fc.record({
-      enabled: fc.boolean(),
-      port,
-      includePorts: ports,
-      excludePortsForIPs: ips,
-      excludePorts: ports,
-    }),
-    dns: fc.record({ enabled: fc.boolean(), captureAll: fc.boolean(), port, skipConntrackZoneSplit: fc.boolean() }),
-    dropInvalidPackets: fc.boolean(),
-    commentsDisabled: fc.boolean(),
-    ipv4Only: fc.boolean(),
-    user: fc.constantFrom('kuma-dp', 'app'),
-  })
-  .map((r) => {
-    const c = defaultTproxyConfig();
-    c.kumaDPUser = r.user;
-    c.ipFamilyMode = r.ipv4Only ? 'ipv4' : 'dualstack';
-    Object.assign(c.redirect.inbound, r.inbound);
-    Object.assign(c.redirect.outbound, r.outbound);
-    Object.assign(c.redirect.dns, r.dns);
-    c.dropInvalidPackets = r.dropInvalidPackets;
-    c.comments.disabled = r.commentsDisabled;
-    return c;
-  });
+const config = tproxyConfigArbitrary();
 
 describe('inferTproxyConfig', () => {
   it('the guide default: kumactl defaults, user kuma-dp', () => {

@@ -2,6 +2,7 @@ import { chownSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:
 import { dirname, join } from 'node:path';
 import { type Adoption, adoptHost } from '../../adopt/adopt-host.js';
 import { KumaGitopsError } from '../../errors.js';
+import type { Issue } from '../../issues.js';
 import type { Command } from '../command.js';
 import { formatPlanText } from '../format-plan.js';
 import { HOST_FLAGS } from './host-flags.js';
@@ -53,9 +54,11 @@ config explains, or the remaining plan). The token file is named by its path, ne
       return ok ? 0 : 1;
     }
     if (!ok) {
-      const why = plan
-        ? `the plan for the closest description is not empty:\n${formatPlanText(plan)}`
-        : `the closest description does not compile:\n${issues.map((i) => `  ${i.file}${i.line ? `:${i.line}` : ''}: ${i.message}`).join('\n')}\n`;
+      const broken = a.exact?.issues.length ? a.exact.issues : plan ? [] : issues;
+      const why =
+        broken.length > 0
+          ? `the host as it runs breaks ${broken.length} check(s) of the repository:\n${broken.map(formatIssueLine).join('\n')}\n`
+          : `the plan for the closest description is not empty:\n${formatPlanText(plan!)}`;
       io.err(`kuma-gitops: adopt ${a.host}: ${why}nothing was written\n`);
       return 1;
     }
@@ -72,6 +75,9 @@ config explains, or the remaining plan). The token file is named by its path, ne
   },
 };
 
+const formatIssueLine = (i: Issue) =>
+  `  ${i.file}${i.line ? `:${i.line}` : ''}: ${i.code}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`;
+
 function adoptionJson(a: Adoption, ok: boolean) {
   return {
     host: a.host,
@@ -83,6 +89,7 @@ function adoptionJson(a: Adoption, ok: boolean) {
     files: Object.fromEntries(a.choice.files),
     plan: a.choice.plan ?? null,
     issues: a.choice.issues,
+    exactIssues: a.exact?.issues ?? [],
     candidatesTried: a.tried,
   };
 }
