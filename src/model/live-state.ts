@@ -45,6 +45,8 @@ export interface LiveKumaDp {
   uid: number | undefined;
   /** `GET /ready` answered 200. */
   ready: boolean;
+  /** Started outside kuma-gitops (an adopted host): a restart stops it and starts kuma-gitops's own. */
+  byHand?: boolean;
 }
 
 export interface LiveFile {

@@ -6,7 +6,7 @@ import type { HostTarget } from '../model/host-target.js';
 import type { LiveState } from '../model/live-state.js';
 import { sameKumaDpCommand } from '../render/kuma-dp-argv.js';
 import { describeShadowing, nativeNftReport } from './native-nft-report.js';
-import { envDiff } from './plan-host.js';
+import { envDiff, sameFileContent } from './plan-host.js';
 
 /**
  * Drift, classified: how a host that was in sync with its target differs now. Each class has a stable name used in
@@ -62,7 +62,7 @@ export function classifyDrift(target: HostTarget, live: LiveState): DriftFinding
   for (const file of target.files) {
     const have = live.files[file.path];
     if (!have) add('file-changed', `${file.path} is missing`);
-    else if (have.content !== file.content) add('file-changed', `${file.path}: content differs`);
+    else if (!sameFileContent(file, have.content)) add('file-changed', `${file.path}: content differs`);
     else if (have.mode !== file.mode || have.uid !== file.uid || have.gid !== file.gid)
       add('file-changed', `${file.path}: owner or mode differs`);
   }

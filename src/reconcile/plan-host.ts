@@ -6,6 +6,7 @@ import type { LiveState } from '../model/live-state.js';
 import type { Plan, Step } from '../model/plan.js';
 import type { SavedRuleSet } from '../model/ruleset.js';
 import { sameKumaDpCommand } from '../render/kuma-dp-argv.js';
+import { sameTproxyMeaning } from '../tproxy/config-meaning.js';
 
 /**
  * The steps that bring the host from `live` to `target`, in the guide's order, each with its reason; no steps when
@@ -27,14 +28,14 @@ export function planHost(target: HostTarget, live: LiveState): Plan {
     const have = live.files[file.path];
     const why = !have
       ? 'missing'
-      : have.content !== file.content
+      : !sameFileContent(file, have.content)
         ? 'content differs'
         : have.mode !== file.mode || have.uid !== file.uid || have.gid !== file.gid
           ? `owner/mode ${have.uid}:${have.gid} ${octal(have.mode)} instead of ${file.uid}:${file.gid} ${octal(file.mode)}`
           : undefined;
     if (!why) continue;
     steps.push({ kind: 'write-file', file, reason: `${file.path}: ${why}` });
-    if (have?.content !== file.content && readByKumaDp(target, file)) written.push(file.path);
+    if ((!have || !sameFileContent(file, have.content)) && readByKumaDp(target, file)) written.push(file.path);
   }
 
   const kd = live.kumaDp;
@@ -50,7 +51,9 @@ export function planHost(target: HostTarget, live: LiveState): Plan {
       restart: kd !== undefined,
       argv: target.kumaDp.argv,
       env: target.kumaDp.env,
-      reason: restartWhy,
+      reason: kd?.byHand
+        ? `${restartWhy}; it was started outside kuma-gitops (pid ${kd.pid}): it is stopped, then kuma-gitops starts its own`
+        : restartWhy,
     });
   }
 
@@ -105,5 +108,9 @@ export function envDiff(live: Record<string, string>, want: Record<string, strin
     if (k.startsWith('KUMA_') && !(k in want)) return `its environment has ${k}, which is not in the desired state`;
   return undefined;
 }
+
+/** A file's content is in sync: the same text, or for a tproxy config the same config to kumactl and kuma-dp. */
+export const sameFileContent = (file: TargetFile, content: string): boolean =>
+  content === file.content || (file.purpose === 'tproxy-config' && sameTproxyMeaning(content, file.content));
 
 const octal = (mode: number) => `0${mode.toString(8)}`;

@@ -42,9 +42,10 @@ export function realHostPorts(o: {
 
   return {
     async readLive(options = {}) {
-      const pid = (await supervisor.status())?.pid;
-      const read = await readLive(runner, target, pid, { ...prepared, backend, ...options });
+      const running = await supervisor.status();
+      const read = await readLive(runner, target, running?.pid, { ...prepared, backend, ...options });
       prepared = undefined;
+      if (running?.byHand && read.state.kumaDp) read.state.kumaDp.byHand = true;
       return read.state;
     },
     async createUser(name, uid) {

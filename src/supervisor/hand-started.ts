@@ -119,7 +119,7 @@ export function withHandStarted(inner: Supervisor, o: HandStartedOptions & { sto
       const own = await inner.status();
       if (own) return own;
       const found = await findOneHandStarted(o);
-      return found && { pid: found.pid };
+      return found && { pid: found.pid, byHand: true };
     },
     async start(argv, env) {
       await stopHand(o.stopTimeoutMs);

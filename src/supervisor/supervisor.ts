@@ -12,6 +12,8 @@ export type SupervisorKind = 'process' | 'systemd';
 export interface SupervisedProcess {
   /** The supervised pid: `runuser` (process; kuma-dp is its child) or kuma-dp itself (systemd MainPID). */
   pid: number;
+  /** Started outside kuma-gitops (by hand, the guide's way): found in /proc, stopped before ours starts. */
+  byHand?: boolean;
 }
 
 export interface StopOptions {

@@ -30,6 +30,8 @@ interface HandMade {
   kumactl: string[];
   kumaDp?: string[];
   env?: Record<string, string>;
+  /** A tproxy config written by hand, given to kumactl (--config) and to kuma-dp (--transparent-proxy-config). */
+  tproxyFile?: string;
   /** Kuma version of kuma-dp (the stand-in's KUMA_STANDIN_VERSION) and of kumactl; default 2.14.3, the fleet's. */
   version?: string;
   /** What the host file should be made of: its top-level keys, its groups, the other files written. */
@@ -103,6 +105,15 @@ const CASES: HandMade[] = [
     version: '2.13.10',
     expect: { keys: ['kumaVersion', 'dataplane', 'kumaDp'], files: [] },
   },
+  {
+    title: 'one tproxy file written by hand for kumactl and kuma-dp (2.11+): kept where it is, read by meaning',
+    template: template('service.yaml'),
+    tproxyFile:
+      '# by hand\nkumaDPUser: kuma-dp\nredirect: {inbound: {excludePorts: [22], port: 15006}, dns: {enabled: true}}\n',
+    kumactl: [],
+    // kuma-dp reads the file, so its meaning must be kept: the fleet's layer does not name the user.
+    expect: { keys: ['tproxyConfig', 'dataplane', 'kumaDp'], files: [`tproxy/${HOST}.yaml`] },
+  },
 ];
 
 /** The guide's `kuma-dp run` command line, spelt as in the guide (`--flag value`). */
@@ -118,7 +129,9 @@ const guideFlags = (h: E2eHost) => [
 /** Sets the host up by hand: template, kuma-dp (ready), then the rules of `kumactl`. */
 async function handMade(h: E2eHost, c: HandMade): Promise<void> {
   await writeFile(h.files.dataplane, c.template, { mode: 0o644 });
-  h.startByHand([...guideFlags(h), ...(c.kumaDp ?? [])], {
+  if (c.tproxyFile) await writeFile(h.files.tproxy, c.tproxyFile, { mode: 0o644 });
+  const passed = c.tproxyFile ? ['--transparent-proxy-config', h.files.tproxy] : [];
+  h.startByHand([...guideFlags(h), ...passed, ...(c.kumaDp ?? [])], {
     KUMA_STANDIN_LISTEN_ADDRESSES: '0.0.0.0,::',
     ...(c.version ? { KUMA_STANDIN_VERSION: c.version } : {}),
     ...c.env,
@@ -130,12 +143,14 @@ async function handMade(h: E2eHost, c: HandMade): Promise<void> {
   }
   const facts = await factsFile(h, { 'kuma-dp': KUMA_DP_UID });
   const version = ['--kuma-version', c.version ?? '2.14.3'];
+  const config = c.tproxyFile ? ['--config', h.files.tproxy] : [];
   const rules = await runCli([
     'tproxy',
     'rules',
     '--format',
     'restore',
     ...version,
+    ...config,
     '--facts',
     facts,
     '--',
@@ -175,10 +190,20 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
       expect(Object.keys(doc)).toEqual(c.expect.keys);
       expect(doc.groups).toEqual(c.expect.groups);
       expect(doc.kumaVersion).toBe(c.version);
+      // The guide keeps no tproxy file: none is written; a file kuma-dp is given stays where it is, as it is.
+      expect(doc.kumaDp).toMatchObject(
+        c.tproxyFile ? { tproxyConfigFile: h.files.tproxy, passTproxyConfig: true } : { writeTproxyConfigFile: false },
+      );
+      // The guide keeps no tproxy file: none is written; a file kuma-dp is given stays where it is, as it is.
+      expect(doc.kumaDp).toMatchObject(
+        c.tproxyFile ? { tproxyConfigFile: h.files.tproxy, passTproxyConfig: true } : { writeTproxyConfigFile: false },
+      );
       expect(doc.dataplane).toEqual({
         vars: { name: HOST, address: HOST_ADDRESS, port: 8080, service: 'web' },
         ...(c.expect.files.some((f) => f.startsWith('templates/')) ? { template: `templates/${HOST}.yaml` } : {}),
       });
+      if (c.tproxyFile)
+        expect(readFileSync(join(h.repo, 'tproxy', `${HOST}.yaml`), 'utf8')).toBe('kumaDPUser: kuma-dp\n');
       for (const file of [`tproxy/${HOST}.yaml`, `templates/${HOST}.yaml`]) {
         expect([file, existsSync(join(h.repo, file))]).toEqual([file, c.expect.files.includes(file)]);
       }
@@ -200,6 +225,13 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
     // A new var: kuma-dp must restart with it, so the hand-started one is stopped first.
     const file = join(h.repo, 'hosts', `${HOST}.yaml`);
     await writeFile(file, readFileSync(file, 'utf8').replace('service: web }', 'service: web, zone: z1 }'));
+    const planned = await h.cli('plan', [], { host: HOST });
+    expect([planned.code, planned.stdout]).toEqual([
+      2,
+      expect.stringContaining(
+        `it was started outside kuma-gitops (pid ${before!.pid}): it is stopped, then kuma-gitops starts its own`,
+      ),
+    ]);
     const changed = await h.cli('apply', ['--ready-timeout', '30', '--output', 'json'], { host: HOST });
     expect([changed.code, stepKindsOf(changed.stdout)], changed.stderr).toEqual([
       0,
@@ -237,7 +269,8 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
     const adopted = await h.cli('adopt', [], { host: HOST });
     expect(adopted.code).toBe(1);
     expect(adopted.stderr).toContain('the host as it runs breaks 1 check(s) of the repository');
-    expect(adopted.stderr).toContain(`tproxy/${HOST}.yaml: safety.ssh-redirected`);
+    expect(adopted.stderr).toContain(`tproxy/${HOST}.yaml:4: safety.ssh-redirected`);
+    expect(adopted.stderr).toContain(`--- tproxy/${HOST}.yaml (not written)\n`);
     expect(adopted.stderr).toContain('nothing was written');
     expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
   }, 180_000);

@@ -120,6 +120,26 @@ describe('planHost: the guide order, minimal steps', () => {
       'verify',
     ]);
   });
+
+  it('a tproxy config kuma-dp reads, written by hand with the same meaning, is in sync: no write, no restart', async () => {
+    const passes = await sampleTarget('payments-1');
+    const tproxy = passes.files.find((f) => f.purpose === 'tproxy-config')!;
+    const live = liveInSync(passes);
+    const byHand = `# by hand\n${tproxy.content}ipFamilyMode: dualstack\n`;
+    const same = { ...live, files: { ...live.files, [tproxy.path]: { ...live.files[tproxy.path]!, content: byHand } } };
+    expect(planHost(passes, same).steps).toEqual([]);
+  });
+
+  it('a kuma-dp started by hand with another command line: the restart says it stops that process', () => {
+    const live = liveInSync(target);
+    const hand: LiveState = { ...live, kumaDp: { ...live.kumaDp!, pid: 4242, argv: ['kuma-dp', 'run'], byHand: true } };
+    expect(planHost(target, hand).steps[0]).toMatchObject({
+      kind: 'start-kuma-dp',
+      restart: true,
+      reason:
+        'its command line changed; it was started outside kuma-gitops (pid 4242): it is stopped, then kuma-gitops starts its own',
+    });
+  });
 });
 
 /** The live state with one of kuma-dp's paths in another state. */

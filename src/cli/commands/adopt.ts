@@ -54,10 +54,13 @@ config explains, or the remaining plan). The token file is named by its path, ne
       return ok ? 0 : 1;
     }
     if (!ok) {
-      const broken = a.exact?.issues.length ? a.exact.issues : plan ? [] : issues;
+      const exact = a.exact?.issues.length ? a.exact : undefined;
+      const broken = exact?.issues ?? (plan ? [] : issues);
+      // The lines named are in files adopt did not write: show them.
+      const shown = [...(exact ?? a.choice).files].map(([path, text]) => `--- ${path} (not written)\n${text}`).join('');
       const why =
         broken.length > 0
-          ? `the host as it runs breaks ${broken.length} check(s) of the repository:\n${broken.map(formatIssueLine).join('\n')}\n`
+          ? `the host as it runs breaks ${broken.length} check(s) of the repository:\n${broken.map(formatIssueLine).join('\n')}\n${shown}`
           : `the plan for the closest description is not empty:\n${formatPlanText(plan!)}`;
       io.err(`kuma-gitops: adopt ${a.host}: ${why}nothing was written\n`);
       return 1;
