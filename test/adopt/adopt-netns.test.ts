@@ -32,6 +32,8 @@ interface HandMade {
   env?: Record<string, string>;
   /** A tproxy config written by hand, given to kumactl (--config) and to kuma-dp (--transparent-proxy-config). */
   tproxyFile?: string;
+  /** How adopt should say it found the version; default: kuma-dp's own answer. */
+  versionFrom?: string;
   /** Kuma version of kuma-dp (the stand-in's KUMA_STANDIN_VERSION) and of kumactl; default 2.14.3, the fleet's. */
   version?: string;
   /** What the host file should be made of: its top-level keys, its groups, the other files written. */
@@ -106,6 +108,14 @@ const CASES: HandMade[] = [
     expect: { keys: ['kumaVersion', 'dataplane', 'kumaDp'], files: [] },
   },
   {
+    title: 'a kuma-dp that does not answer `version`: the version is read off the rules, and the output says so',
+    template: template('service.yaml'),
+    kumactl: ['--redirect-dns', ...SSH],
+    env: { KUMA_STANDIN_NO_VERSION: '1' },
+    versionFrom: 'read off the rules, kumactl 2.14',
+    expect: { keys: ['dataplane', 'kumaDp'], files: [] },
+  },
+  {
     title: 'one tproxy file written by hand for kumactl and kuma-dp (2.11+): kept where it is, read by meaning',
     template: template('service.yaml'),
     tproxyFile:
@@ -172,9 +182,8 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
       const adopted = await h.cli('adopt', [], { host: HOST });
       expect([adopted.code, adopted.stderr]).toEqual([0, '']);
       const version = c.version ?? '2.14.3';
-      expect(adopted.stdout).toContain(
-        `adopted ${HOST}: Kuma ${version} (\`kuma-dp version\`: kuma-dp-standin ${version})`,
-      );
+      const from = c.versionFrom ?? `\`kuma-dp version\`: kuma-dp-standin ${version}`;
+      expect(adopted.stdout).toContain(`adopted ${HOST}: Kuma ${version} (${from}`);
 
       const plan = await h.cli('plan', [], { host: HOST });
       expect([plan.code, plan.stdout], plan.stderr).toEqual([0, expect.stringContaining('in sync')]);

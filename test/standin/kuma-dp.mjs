@@ -36,6 +36,7 @@
 //   KUMA_STANDIN_NEVER_READY_IF_VAR=k=v    same, but only when --dataplane-var k has the value v (one bad revision)
 //   KUMA_STANDIN_CRASH_AFTER_S=N           exits 1 N seconds (fractions allowed) after validation
 //   KUMA_STANDIN_EXIT_AT_START=CODE        exits with CODE right after the flags are parsed
+//   KUMA_STANDIN_NO_VERSION=1              `version` fails like an unknown command (exit 1)
 //
 // Log: one line per event on stdout, `<ISO time>\tINFO\t<event>\t<JSON>`: starting (pid, uid), flags parsed,
 // env applied, effective config (secrets redacted), rendered resource, listening, ready, terminating, exiting.
@@ -63,6 +64,9 @@ async function main(argv) {
     process.stdout.write(usage());
     process.exit(0);
   }
+  // A binary that does not answer `version` (a wrapper script, say): adopt must then read the version off the rules.
+  if (command === 'version' && process.env.KUMA_STANDIN_NO_VERSION === '1')
+    fail('unknown command "version" for "kuma-dp"');
   if (command === 'version') {
     process.stdout.write(`kuma-dp-standin ${versionText}\n`);
     process.exit(0);
