@@ -284,6 +284,18 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
     expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
   }, 180_000);
 
+  it('refuses, writing nothing: a host file that exists already; a host without a running kuma-dp', async () => {
+    const h = await fresh();
+    const exists = await h.cli('adopt', [], { host: 'example-server' });
+    expect([exists.code, exists.stderr]).toEqual([
+      1,
+      expect.stringContaining('hosts/example-server.yaml exists already'),
+    ]);
+    const none = await h.cli('adopt', [], { host: HOST });
+    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining(`no kuma-dp runs in namespace ${h.netns}`)]);
+    expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
+  }, 180_000);
+
   it('refuses a host whose rules were edited by hand, naming the rule, and writes nothing', async () => {
     const h = await fresh();
     await handMade(h, CASES[0]!);
