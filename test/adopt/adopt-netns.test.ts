@@ -7,53 +7,16 @@
  * groups' layers where they give the same result.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { factsFile } from '../support/e2e/e2e-cli.js';
-import { type E2eHost, HOST_ADDRESS, KUMA_DP_UID, PEER_ADDRESS } from '../support/e2e/e2e-host.js';
+import { HOST_ADDRESS } from '../support/e2e/e2e-host.js';
 import { describeE2e } from '../support/e2e/e2e-suite.js';
-import { FAMILIES, splitDryRun } from '../support/netns-support.js';
-import { runCli, SAMPLE_REPO } from '../support/sample-repo.js';
-import { sleep } from '../support/world/exec.js';
-import { processesWith } from '../support/world/processes.js';
+import { GUIDE_CASE, type HandMade, HOST, handMade, IPV4_CASE, SSH, template } from '../support/e2e/hand-made.js';
 
-const stepKindsOf = (json: string): string[] => JSON.parse(json).plan.steps.map((s: { kind: string }) => s.kind);
-
-const HOST = 'hand-1';
-const template = (name: string) => readFileSync(join(SAMPLE_REPO, 'templates', name), 'utf8');
-
-interface HandMade {
-  title: string;
-  template: string;
-  kumactl: string[];
-  kumaDp?: string[];
-  env?: Record<string, string>;
-  /** A tproxy config written by hand, given to kumactl (--config) and to kuma-dp (--transparent-proxy-config). */
-  tproxyFile?: string;
-  /** How adopt should say it found the version; default: kuma-dp's own answer. */
-  versionFrom?: string;
-  /** Kuma version of kuma-dp (the stand-in's KUMA_STANDIN_VERSION) and of kumactl; default 2.14.3, the fleet's. */
-  version?: string;
-  /** What the host file should be made of: its top-level keys, its groups, the other files written. */
-  expect: { keys: string[]; groups?: string[]; files: string[] };
-}
-
-const SSH = ['--exclude-inbound-ports', '22'];
 const CASES: HandMade[] = [
-  {
-    title: 'the guide (dual stack): the fleet gives everything but the vars and the world’s paths',
-    template: template('service.yaml'),
-    kumactl: ['--redirect-dns', ...SSH],
-    expect: { keys: ['dataplane', 'kumaDp'], files: [] },
-  },
-  {
-    title: 'IPv4 only: the ipv4-only group, its tproxy layer and its template',
-    template: template('service-ipv4.yaml'),
-    kumactl: ['--ip-family-mode', 'ipv4', '--redirect-dns', ...SSH],
-    expect: { keys: ['groups', 'dataplane', 'kumaDp'], groups: ['ipv4-only'], files: [] },
-  },
+  GUIDE_CASE,
+  IPV4_CASE,
   {
     title: 'DNS capture-all with outbound exclusions: the capture-all-dns group',
     template: template('service.yaml'),
@@ -126,53 +89,6 @@ const CASES: HandMade[] = [
   },
 ];
 
-/** The guide's `kuma-dp run` command line, spelt as in the guide (`--flag value`). */
-const guideFlags = (h: E2eHost) => [
-  ...['--cp-address', `https://${PEER_ADDRESS}:5678`],
-  ...['--dataplane-token-file', h.files.token],
-  ...['--dataplane-file', h.files.dataplane],
-  ...['--dataplane-var', `name=${HOST}`, '--dataplane-var', `address=${HOST_ADDRESS}`],
-  ...['--dataplane-var', 'port=8080', '--dataplane-var', 'service=web'],
-  ...['--binary-path', '/usr/local/bin/envoy', '--dns-coredns-path', '/usr/local/bin/coredns'],
-];
-
-/** Sets the host up by hand: template, kuma-dp (ready), then the rules of `kumactl`. */
-async function handMade(h: E2eHost, c: HandMade): Promise<void> {
-  await writeFile(h.files.dataplane, c.template, { mode: 0o644 });
-  if (c.tproxyFile) await writeFile(h.files.tproxy, c.tproxyFile, { mode: 0o644 });
-  const passed = c.tproxyFile ? ['--transparent-proxy-config', h.files.tproxy] : [];
-  h.startByHand([...guideFlags(h), ...passed, ...(c.kumaDp ?? [])], {
-    KUMA_STANDIN_LISTEN_ADDRESSES: '0.0.0.0,::',
-    ...(c.version ? { KUMA_STANDIN_VERSION: c.version } : {}),
-    ...c.env,
-  });
-  const deadline = Date.now() + 60_000;
-  while (!(await h.ready()).ok) {
-    if (Date.now() > deadline) throw new Error('the hand-started kuma-dp did not answer ready in 60 s');
-    await sleep(100);
-  }
-  const facts = await factsFile(h, { 'kuma-dp': KUMA_DP_UID });
-  const version = ['--kuma-version', c.version ?? '2.14.3'];
-  const config = c.tproxyFile ? ['--config', h.files.tproxy] : [];
-  const rules = await runCli([
-    'tproxy',
-    'rules',
-    '--format',
-    'restore',
-    ...version,
-    ...config,
-    '--facts',
-    facts,
-    '--',
-    ...c.kumactl,
-  ]);
-  expect([rules.code, rules.err]).toEqual([0, '']);
-  for (const family of FAMILIES) {
-    const restore = splitDryRun(rules.out)[family];
-    if (restore) await h.restore(family, restore);
-  }
-}
-
 await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
   it.each(CASES)(
     '$title',
@@ -219,93 +135,4 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
     },
     180_000,
   );
-
-  it('after adopting: a no-op apply leaves the hand-started kuma-dp alone; a change replaces it by exactly one of ours', async () => {
-    const h = await fresh();
-    await handMade(h, CASES[0]!);
-    const hand = () => processesWith(h.files.dataplane).filter((p) => p.argv.includes(`--dataplane-var`));
-    const [before] = hand();
-    expect((await h.cli('adopt', [], { host: HOST })).code).toBe(0);
-
-    const noop = await h.cli('apply', ['--ready-timeout', '30', '--output', 'json'], { host: HOST });
-    expect([noop.code, JSON.parse(noop.stdout).plan.steps], noop.stderr).toEqual([0, []]);
-    expect(hand().map((p) => p.pid)).toContain(before!.pid);
-
-    // A new var: kuma-dp must restart with it, so the hand-started one is stopped first.
-    const file = join(h.repo, 'hosts', `${HOST}.yaml`);
-    await writeFile(file, readFileSync(file, 'utf8').replace('service: web }', 'service: web, zone: z1 }'));
-    const planned = await h.cli('plan', [], { host: HOST });
-    expect([planned.code, planned.stdout]).toEqual([
-      2,
-      expect.stringContaining(
-        `it was started outside kuma-gitops (pid ${before!.pid}): it is stopped, then kuma-gitops starts its own`,
-      ),
-    ]);
-    const changed = await h.cli('apply', ['--ready-timeout', '30', '--output', 'json'], { host: HOST });
-    expect([changed.code, stepKindsOf(changed.stdout)], changed.stderr).toEqual([
-      0,
-      ['start-kuma-dp', 'wait-ready', 'verify'],
-    ]);
-    expect(hand()).toEqual([]);
-    const ours = processesWith(`--dataplane-file=${h.files.dataplane}`).filter((p) => p.argv[0] !== 'runuser');
-    expect(ours.map((p) => [p.uid, p.argv.includes('--dataplane-var=zone=z1')])).toEqual([[KUMA_DP_UID, true]]);
-    expect((await h.cli('plan', [], { host: HOST })).code).toBe(0);
-  }, 180_000);
-
-  it('--output json and yaml print the files and the empty plan, and write nothing', async () => {
-    const h = await fresh();
-    await handMade(h, CASES[1]!);
-    const json = await h.cli('adopt', ['--output', 'json'], { host: HOST });
-    expect([json.code, json.stderr]).toEqual([0, '']);
-    const out = JSON.parse(json.stdout);
-    expect(out).toMatchObject({
-      host: HOST,
-      adopted: true,
-      groups: ['ipv4-only'],
-      backend: h.backend,
-      plan: { steps: [] },
-    });
-    expect(Object.keys(out.files)).toEqual([`hosts/${HOST}.yaml`]);
-    const yaml = await h.cli('adopt', ['--output', 'yaml'], { host: HOST });
-    expect([yaml.code, yaml.stdout.split('\n')[0]]).toEqual([0, `# hosts/${HOST}.yaml`]);
-    expect(yaml.stdout).toContain(out.files[`hosts/${HOST}.yaml`]);
-    expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
-  }, 180_000);
-
-  it('refuses a host that redirects SSH into the mesh, with the repository’s check, and writes nothing', async () => {
-    const h = await fresh();
-    await handMade(h, { ...CASES[0]!, kumactl: ['--redirect-dns'] });
-    const adopted = await h.cli('adopt', [], { host: HOST });
-    expect(adopted.code).toBe(1);
-    expect(adopted.stderr).toContain('the host as it runs breaks 1 check(s) of the repository');
-    expect(adopted.stderr).toContain(`tproxy/${HOST}.yaml:4: safety.ssh-redirected`);
-    expect(adopted.stderr).toContain(`--- tproxy/${HOST}.yaml (not written)\n`);
-    expect(adopted.stderr).toContain('nothing was written');
-    expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
-  }, 180_000);
-
-  it('refuses, writing nothing: a host file that exists already; a host without a running kuma-dp', async () => {
-    const h = await fresh();
-    const exists = await h.cli('adopt', [], { host: 'example-server' });
-    expect([exists.code, exists.stderr]).toEqual([
-      1,
-      expect.stringContaining('hosts/example-server.yaml exists already'),
-    ]);
-    const none = await h.cli('adopt', [], { host: HOST });
-    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining(`no kuma-dp runs in namespace ${h.netns}`)]);
-    expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
-  }, 180_000);
-
-  it('refuses a host whose rules were edited by hand, naming the rule, and writes nothing', async () => {
-    const h = await fresh();
-    await handMade(h, CASES[0]!);
-    const edited = '-A KUMA_MESH_OUTBOUND -p tcp -m tcp --dport 9000 -j RETURN';
-    await h.restore('ipv4', `*nat\n${edited}\nCOMMIT\n`);
-    const adopted = await h.cli('adopt', [], { host: HOST });
-    expect(adopted.code).toBe(1);
-    expect(adopted.stderr).toContain(
-      `ipv4 nat KUMA_MESH_OUTBOUND: no kumactl config of Kuma 2.14.3 writes \`${edited}\``,
-    );
-    expect(existsSync(join(h.repo, 'hosts', `${HOST}.yaml`))).toBe(false);
-  }, 180_000);
 });
