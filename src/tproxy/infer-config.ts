@@ -5,8 +5,8 @@
  * differs. So the answer is never wrong, only sometimes missing: an option family not read here yet, or a rule
  * edited by hand, comes back as the exact rules no config explains. Read so far: redirect ports, inbound and
  * outbound on or off, included and excluded ports, the kuma-dp UID, DNS (on, port, capture all, conntrack zone
- * split), excluded IPs and UIDs, vnet, logs, drop-invalid, comments and the IP family mode. Not read: insert mode (not
- * visible without foreign rules) and the chain name prefix. Pure.
+ * split), excluded IPs and UIDs, vnet, logs, drop-invalid, comments, the IP family mode and the insert mode (where the
+ * order of the built-in chains shows it; else append, kumactl's default). Not read: the chain name prefix. Pure.
  */
 import { diffRuleSets, type RuleDifference } from '../iptables/drift.js';
 import { findTable, hasKumaComment, isKumaOwned, rulesOfChain } from '../iptables/model.js';
@@ -115,6 +115,27 @@ export function inferTproxyConfig(live: LiveKumaRules, facts: HostFacts, version
   const kumaIpv6 = live.ipv6?.tables.some((t) => t.chains.some((ch) => ch.name.startsWith(`${P}_`)));
   c.ipFamilyMode = kumaIpv6 || facts.ipv6 === false ? 'dualstack' : 'ipv4';
 
+  // Insert or append is visible only in the order of the built-in chains (with LOG, vnet or other tools' rules);
+  // append first, as kumactl's default, and an insert only when nothing else explains the order.
+  let first: Inferred | undefined;
+  for (const [inbound, outbound] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
+    const variant = structuredClone(c);
+    variant.redirect.inbound.insertRedirectInsteadOfAppend = inbound!;
+    variant.redirect.outbound.insertRedirectInsteadOfAppend = outbound!;
+    const r = check(live, variant, facts, version, uid);
+    if (r.ok || 'reason' in r) return r;
+    first ??= r;
+  }
+  return first!;
+}
+
+/** The rules `c` gives, against the live ones: accepted only when nothing differs. */
+function check(live: LiveKumaRules, c: TproxyConfig, facts: HostFacts, version: KumaVersion, uid: string): Inferred {
   let unexplained: RuleDifference[];
   try {
     const computed = computeRules(version, c, facts, uid);

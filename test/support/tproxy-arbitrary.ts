@@ -1,6 +1,6 @@
 /**
  * Random kumactl transparent-proxy configs within the option families `tproxy infer` reads back (ports, IPs,
- * directions, DNS, drop-invalid, comments, IP family mode, the kuma-dp user), for round-trip property tests.
+ * directions, insert or append, DNS, drop-invalid, logs, comments, IP family mode, the kuma-dp user), for round-trip property tests.
  */
 import fc from 'fast-check';
 import { defaultTproxyConfig, type TproxyConfig } from '../../src/tproxy/config-types.js';
@@ -25,6 +25,7 @@ export function tproxyConfigArbitrary(users: readonly string[] = ['kuma-dp', 'ap
         includePorts: ports,
         excludePorts: ports,
         excludePortsForIPs: ips,
+        insertRedirectInsteadOfAppend: fc.boolean(),
       }),
       outbound: fc.record({
         enabled: fc.boolean(),
@@ -32,9 +33,11 @@ export function tproxyConfigArbitrary(users: readonly string[] = ['kuma-dp', 'ap
         includePorts: ports,
         excludePortsForIPs: ips,
         excludePorts: ports,
+        insertRedirectInsteadOfAppend: fc.boolean(),
       }),
       dns: fc.record({ enabled: fc.boolean(), captureAll: fc.boolean(), port, skipConntrackZoneSplit: fc.boolean() }),
       dropInvalidPackets: fc.boolean(),
+      log: fc.boolean(),
       commentsDisabled: fc.boolean(),
       ipv4Only: fc.boolean(),
       user: fc.constantFrom(...users),
@@ -47,6 +50,7 @@ export function tproxyConfigArbitrary(users: readonly string[] = ['kuma-dp', 'ap
       Object.assign(c.redirect.outbound, r.outbound);
       Object.assign(c.redirect.dns, r.dns);
       c.dropInvalidPackets = r.dropInvalidPackets;
+      c.log.enabled = r.log;
       c.comments.disabled = r.commentsDisabled;
       return c;
     });

@@ -62,6 +62,27 @@ describe('inferTproxyConfig', () => {
     );
   });
 
+  it.each([
+    ['inbound, shown by LOG', true, false],
+    ['outbound, shown by the DNS redirects', false, true],
+    ['both', true, true],
+  ])('insert instead of append is read where the order shows it: %s', (_, inbound, outbound) => {
+    const c = defaultTproxyConfig();
+    c.kumaDPUser = 'kuma-dp';
+    c.log.enabled = true;
+    c.redirect.dns.enabled = true;
+    c.redirect.inbound.insertRedirectInsteadOfAppend = inbound;
+    c.redirect.outbound.insertRedirectInsteadOfAppend = outbound;
+    const r = inferTproxyConfig(liveOf(c), FACTS, V214);
+    expect(
+      r.ok && [
+        r.config.redirect.inbound.insertRedirectInsteadOfAppend,
+        r.config.redirect.outbound.insertRedirectInsteadOfAppend,
+      ],
+    ).toEqual([inbound, outbound]);
+    expect(r.ok && saves(r.config, r.uid)).toEqual(saves(c, '5678'));
+  });
+
   it('vnet networks and excluded UIDs are read back', () => {
     const c = defaultTproxyConfig();
     c.kumaDPUser = 'kuma-dp';

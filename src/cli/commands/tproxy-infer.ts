@@ -18,8 +18,8 @@ export const tproxyInferCommand: Command = {
     details: `--live (and --live6) are the host's iptables-save (ip6tables-save) output of the backend kumactl chose.
 The settings are read off the rules, the rules that config gives for --facts and --kuma-version are computed, and
 the config is printed (only what differs from kumactl's defaults, as a --config file) when they equal the live
-ones. Every option family kumactl writes rules for is read, except the insert mode (invisible without other
-tools' rules) and the chain name prefix. Rules no config explains (edited by hand, or from a Kuma version outside
+ones. Every option family kumactl writes rules for is read except the chain name prefix; the insert mode only
+where the order of the built-in chains shows it (else append, kumactl's default, which then gives the same rules). Rules no config explains (edited by hand, or from a Kuma version outside
 2.9 to 2.14) are listed instead. Exit 0: printed. Exit 2: some rules are not explained (listed). Exit 1: bad input.`,
     flags: {
       live: { kind: 'string', required: true, value: 'FILE|-', help: 'iptables-save output; - reads stdin' },
