@@ -56,6 +56,17 @@ const CASES: HandMade[] = [
     },
   },
   {
+    title: 'included inbound ports, inserted instead of appended, outbound off: a tproxy layer',
+    template: template('service.yaml'),
+    kumactlConfig: 'redirect: {inbound: {includePorts: [8080, 8443]}, outbound: {enabled: false}}\n',
+    kumactl: ['--redirect-dns', '--redirect-inbound-insert-instead-of-append', '--iptables-logs'],
+    expect: {
+      keys: ['tproxyConfig', 'dataplane', 'kumaDp'],
+      files: [`tproxy/${HOST}.yaml`],
+      layerHas: ['includePorts: [8080, 8443]', 'insertRedirectInsteadOfAppend: true', 'enabled: false'],
+    },
+  },
+  {
     title: 'comments off, DNS on port 15153 for kuma-dp and kumactl, a KUMA_ variable',
     template: template('service.yaml'),
     kumactl: ['--disable-comments', '--redirect-dns', '--redirect-dns-port', '15153', ...SSH],
@@ -129,6 +140,9 @@ await describeE2e('adopt a host set up by hand', (_backend, fresh) => {
       });
       if (c.tproxyFile)
         expect(readFileSync(join(h.repo, 'tproxy', `${HOST}.yaml`), 'utf8')).toBe('kumaDPUser: kuma-dp\n');
+      for (const line of c.expect.layerHas ?? []) {
+        expect(readFileSync(join(h.repo, 'tproxy', `${HOST}.yaml`), 'utf8')).toContain(line);
+      }
       for (const file of [`tproxy/${HOST}.yaml`, `templates/${HOST}.yaml`]) {
         expect([file, existsSync(join(h.repo, file))]).toEqual([file, c.expect.files.includes(file)]);
       }

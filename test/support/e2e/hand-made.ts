@@ -24,12 +24,14 @@ export interface HandMade {
   env?: Record<string, string>;
   /** A tproxy config written by hand, given to kumactl (--config) and to kuma-dp (--transparent-proxy-config). */
   tproxyFile?: string;
+  /** A config file given to kumactl only (`--config`), for settings kumactl has no flag for. */
+  kumactlConfig?: string;
   /** How adopt should say it found the version; default: kuma-dp's own answer. */
   versionFrom?: string;
   /** Kuma version of kuma-dp (the stand-in's KUMA_STANDIN_VERSION) and of kumactl; default 2.14.3, the fleet's. */
   version?: string;
   /** What the host file should be made of: its top-level keys, its groups, the other files written. */
-  expect: { keys: string[]; groups?: string[]; files: string[] };
+  expect: { keys: string[]; groups?: string[]; files: string[]; layerHas?: string[] };
 }
 
 export const SSH = ['--exclude-inbound-ports', '22'];
@@ -76,6 +78,10 @@ export async function handMade(h: E2eHost, c: HandMade): Promise<void> {
   const facts = await factsFile(h, { 'kuma-dp': KUMA_DP_UID });
   const version = ['--kuma-version', c.version ?? '2.14.3'];
   const config = c.tproxyFile ? ['--config', h.files.tproxy] : [];
+  if (c.kumactlConfig) {
+    await writeFile(join(h.dir, 'kumactl.yaml'), c.kumactlConfig);
+    config.push('--config', join(h.dir, 'kumactl.yaml'));
+  }
   const rules = await runCli([
     'tproxy',
     'rules',
