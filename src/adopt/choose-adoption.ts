@@ -52,16 +52,20 @@ export async function chooseAdoption(
     const plain = await evaluate(input, candidate);
     tried.push(plain.choice);
     if (!plain.tproxy) continue;
-    // The same host with its own tproxy layer: only what differs from the layers' config.
+    // The same host with its own tproxy layer: only what differs from the layers' config. The rules name the
+    // kuma-dp user by its uid only, so the layers' user (kumactl finds kuma-dp or uid 5678 itself) is tried too.
     const layer = `tproxy/${input.host}.yaml`;
-    const withLayer: Candidate = {
-      ...candidate,
-      doc: { ...candidate.doc, tproxyConfig: layer },
-      extra: new Map([...candidate.extra, [layer, formatTproxyConfigChangesYaml(input.tproxy, plain.tproxy)]]),
-    };
-    const own = (await evaluate(input, withLayer)).choice;
-    exact ??= own;
-    tried.push(own);
+    const own = { ...input.tproxy, kumaDPUser: plain.tproxy.kumaDPUser };
+    for (const config of input.tproxy.kumaDPUser === own.kumaDPUser ? [input.tproxy] : [input.tproxy, own]) {
+      const withLayer: Candidate = {
+        ...candidate,
+        doc: { ...candidate.doc, tproxyConfig: layer },
+        extra: new Map([...candidate.extra, [layer, formatTproxyConfigChangesYaml(config, plain.tproxy)]]),
+      };
+      const choice = (await evaluate(input, withLayer)).choice;
+      exact ??= choice;
+      tried.push(choice);
+    }
   }
   async function evaluate(i: ChooseInput, candidate: Candidate) {
     const files = new Map([[`hosts/${i.host}.yaml`, hostFileText(candidate.doc, i.header)], ...candidate.extra]);
