@@ -5,21 +5,24 @@
  * once, which is an error naming both. Nothing here touches a network.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { findHandStarted, findOneHandStarted, stopHandStarted } from '../../src/supervisor/hand-started.js';
 import { isLive, readProc } from '../../src/supervisor/proc-table.js';
 import { until } from '../standin/harness.js';
 import { describeWithNetns, type Netns } from '../support/netns.js';
+import { isOfDeadRun, killProcessesWith } from '../support/world/processes.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'kg-hand-'));
+const PREFIX = 'kgtest-hand-';
+const dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
 const stateDir = join(dir, 'state');
 const children: ChildProcess[] = [];
 // SIGTERM ends it, as kuma-dp's drain would; argv: `node -e <script> /opt/kuma-dp run --cp-address=...`.
 const SLEEPER = 'process.on("SIGTERM", () => process.exit(0)); setInterval(() => {}, 1000);';
-const COMMAND = [process.execPath, '-e', SLEEPER, '/opt/kuma-dp', 'run', '--cp-address=https://cp:5678'];
+// The binary's path names this test's folder, so cleanup finds every process, the wrappers' children too.
+const COMMAND = [process.execPath, '-e', SLEEPER, join(dir, 'kuma-dp'), 'run', '--cp-address=https://cp:5678'];
 
 function startIn(ns: Netns, o: { stdout?: number; wrapped?: boolean } = {}): ChildProcess {
   const argv = o.wrapped ? ['sh', '-c', '"$@"; exit 0', 'sh', ...COMMAND] : COMMAND;
@@ -30,8 +33,17 @@ function startIn(ns: Netns, o: { stdout?: number; wrapped?: boolean } = {}): Chi
 const found = (ns: Netns) => findHandStarted({ netns: ns.name, stateDir });
 const alive = async (pid: number) => isLive(await readProc(pid));
 
-afterAll(() => {
+// A killed run's sleepers outlive its namespace: found by its folder's name, which holds its pid.
+beforeAll(async () => {
+  for (const name of readdirSync(tmpdir()).filter((n) => isOfDeadRun(n, PREFIX))) {
+    await killProcessesWith(join(tmpdir(), name));
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+});
+
+afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
+  await killProcessesWith(dir);
   rmSync(dir, { recursive: true, force: true });
 });
 
