@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { HostTarget } from '../model/host-target.js';
+import type { LiveState } from '../model/live-state.js';
 import type { EventLog } from '../model/log.js';
 import type { Plan } from '../model/plan.js';
 import { acquireHostLock } from './host-lock.js';
@@ -57,7 +58,7 @@ export async function reconcileHost(o: ReconcileOptions): Promise<ReconcileOutco
       startedAt: new Date().toISOString(),
       previous: {
         files: Object.fromEntries(o.target.files.map((f) => [f.path, live.files[f.path] ?? null])),
-        kumaDp: live.kumaDp ? { argv: live.kumaDp.argv, env: live.kumaDp.env } : null,
+        kumaDp: live.kumaDp ? { argv: live.kumaDp.argv, env: restartableEnv(live.kumaDp) } : null,
         rules: o.ports.snapshotRules(live),
         backend: live.rules.backend,
       },
@@ -101,4 +102,14 @@ export function readStatus(stateDir: string, host: string): HostStatus {
 
 function setStatus(dir: string, update: HostStatus): void {
   writeJson(statusPath(dir), { ...readJson<HostStatus>(statusPath(dir)), ...update });
+}
+
+/**
+ * The environment a rollback restarts the previous kuma-dp with. Ours: as it was started. One started by hand ran in
+ * a shell's environment (its PATH, HOME, ...), which the supervisor refuses to pass through root's processes: only
+ * its KUMA_* variables change kuma-dp, so only those are kept, as adopt does.
+ */
+function restartableEnv(kd: NonNullable<LiveState['kumaDp']>): Record<string, string> {
+  if (!kd.byHand) return kd.env;
+  return Object.fromEntries(Object.entries(kd.env).filter(([name]) => name.startsWith('KUMA_')));
 }

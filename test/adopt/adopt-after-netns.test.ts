@@ -15,26 +15,39 @@ import { processesWith } from '../support/world/processes.js';
 
 const stepKindsOf = (json: string): string[] => JSON.parse(json).plan.steps.map((s: { kind: string }) => s.kind);
 
+/** Both families' rules, without the save's timestamps and counters. */
+const kumaRules = async (h: { save(f: 'ipv4' | 'ipv6'): Promise<string> }) =>
+  (await Promise.all([h.save('ipv4'), h.save('ipv6')])).map((t) =>
+    t.replace(/^#.*\n/gm, '').replace(/\[\d+:\d+\]/g, '[0:0]'),
+  );
+
+/** The hand-started kuma-dp: spelt the guide's way (`--dataplane-var` a word of its own). */
+const hand = (h: { files: { dataplane: string } }) =>
+  processesWith(h.files.dataplane).filter((p) => p.argv.includes('--dataplane-var') && p.argv[0] !== 'runuser');
+
 await describeE2e('after adopting a host set up by hand', (_backend, fresh) => {
   it('after adopting: a no-op apply leaves the hand-started kuma-dp alone; a change replaces it by exactly one of ours', async () => {
     const h = await fresh();
     await handMade(h, GUIDE_CASE);
-    const hand = () => processesWith(h.files.dataplane).filter((p) => p.argv.includes(`--dataplane-var`));
-    const [before] = hand();
+    const [before] = hand(h);
     expect((await h.cli('adopt', [], { host: HOST })).code).toBe(0);
 
     const noop = await h.cli('apply', ['--ready-timeout', '30', '--output', 'json'], { host: HOST });
     expect([noop.code, JSON.parse(noop.stdout).plan.steps], noop.stderr).toEqual([0, []]);
-    expect(hand().map((p) => p.pid)).toContain(before!.pid);
+    expect(hand(h).map((p) => p.pid)).toContain(before!.pid);
 
     // A new var: kuma-dp must restart with it, so the hand-started one is stopped first.
     const file = join(h.repo, 'hosts', `${HOST}.yaml`);
     await writeFile(file, readFileSync(file, 'utf8').replace('service: web }', 'service: web, zone: z1 }'));
+    // The plan names the outermost process, the runuser the hand-started kuma-dp runs under.
+    const wrapper = processesWith(h.files.dataplane).find(
+      (p) => p.argv[0] === 'runuser' && p.argv.includes('--dataplane-var'),
+    );
     const planned = await h.cli('plan', [], { host: HOST });
     expect([planned.code, planned.stdout]).toEqual([
       2,
       expect.stringContaining(
-        `it was started outside kuma-gitops (pid ${before!.pid}): it is stopped, then kuma-gitops starts its own`,
+        `it was started outside kuma-gitops (pid ${wrapper!.pid}): it is stopped, then kuma-gitops starts its own`,
       ),
     ]);
     const changed = await h.cli('apply', ['--ready-timeout', '30', '--output', 'json'], { host: HOST });
@@ -42,10 +55,32 @@ await describeE2e('after adopting a host set up by hand', (_backend, fresh) => {
       0,
       ['start-kuma-dp', 'wait-ready', 'verify'],
     ]);
-    expect(hand()).toEqual([]);
+    expect(hand(h)).toEqual([]);
     const ours = processesWith(`--dataplane-file=${h.files.dataplane}`).filter((p) => p.argv[0] !== 'runuser');
     expect(ours.map((p) => [p.uid, p.argv.includes('--dataplane-var=zone=z1')])).toEqual([[KUMA_DP_UID, true]]);
     expect((await h.cli('plan', [], { host: HOST })).code).toBe(0);
+  }, 180_000);
+
+  it('a first change that never gets ready is rolled back to the hand-started command (its KUMA_* variables only)', async () => {
+    const h = await fresh();
+    // The hand-started kuma-dp runs in a shell's environment: another PATH, HOME, TERM.
+    await handMade(h, { ...GUIDE_CASE, env: { HOME: '/root', TERM: 'xterm', PATH: `/root/bin:${process.env.PATH}` } });
+    const handArgv = hand(h)[0]!.argv;
+    expect((await h.cli('adopt', [], { host: HOST })).code).toBe(0);
+    const rules = await kumaRules(h);
+
+    const file = join(h.repo, 'hosts', `${HOST}.yaml`);
+    const bad = readFileSync(file, 'utf8')
+      .replace('service: web }', 'service: web, zone: bad }')
+      .replace('env:\n', 'env:\n    KUMA_STANDIN_NEVER_READY_IF_VAR: zone=bad\n');
+    await writeFile(file, bad);
+    const r = await h.cli('apply', ['--ready-timeout', '4', '--output', 'json'], { host: HOST });
+    expect([r.code, JSON.parse(r.stdout).status], r.stderr).toEqual([3, 'rolled-back']);
+    // kuma-gitops now runs the hand-started command, ready; the rules never changed.
+    const procs = processesWith(h.files.dataplane).filter((p) => p.argv[0] !== 'runuser');
+    expect(procs.map((p) => p.argv)).toEqual([handArgv]);
+    expect(await h.ready()).toMatchObject({ ok: true, status: 200 });
+    expect(await kumaRules(h)).toEqual(rules);
   }, 180_000);
 
   it('--output json and yaml print the files and the empty plan, and write nothing', async () => {
