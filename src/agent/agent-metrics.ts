@@ -27,7 +27,9 @@ export function createAgentMetrics(o: { processMetrics?: boolean } = {}): AgentM
   const registry = new Registry();
   // A textfile for node_exporter must not carry process_* metrics: node_exporter has its own of those names.
   if (o.processMetrics !== false) {
-    collectDefaultMetrics({ register: registry, prefix: 'kuma_gitops_' });
+    // prom-client samples event-loop delay every 10 ms by default (perf_hooks.monitorEventLoopDelay): a hundred
+    // wake-ups a second, most of an idle agent's CPU. One a second still shows a loop blocked by a long compile.
+    collectDefaultMetrics({ register: registry, prefix: 'kuma_gitops_', eventLoopMonitoringPrecision: 1000 });
     // Gauges named *_total: Prometheus' lint (promtool check metrics) rejects them, and nothing here needs them.
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
       registry.removeSingleMetric(`kuma_gitops_${name}`);
