@@ -66,7 +66,11 @@ export function adoptKumaDpCommand(argv: readonly string[], env: Readonly<Record
       out.tproxyConfigPath = kd.tproxyConfigFile = tproxy[0]!;
       kd.passTproxyConfig = true;
     }
-  } else kd.writeTproxyConfigFile = false;
+  } else {
+    // Stated, so a group that passes a tproxy file to kuma-dp cannot pass one here; left out where it is the default.
+    kd.passTproxyConfig = false;
+    kd.writeTproxyConfigFile = false;
+  }
   // In the order given (the last assignment of each), so the host file reads like the command line.
   const vars = parseDataplaneVarFlags(parsed.flags.filter((f) => f.name === 'dataplane-var').map((f) => f.value));
   for (const error of vars.errors) problems.push(`kuma-dp refuses its --dataplane-var: ${error}`);

@@ -67,7 +67,7 @@ function handMade(c: TproxyConfig, version = '2.14.3') {
   return { families, argv, template };
 }
 
-async function adopt(c: TproxyConfig, version = '2.14.3', answer = version) {
+async function adopt(c: TproxyConfig, version = '2.14.3', answer = version, on = { repo, files }) {
   const h = handMade(c, version);
   const kumaDp = adoptKumaDpCommand(h.argv, {});
   const versionAnswer = answer ? { version: answer, text: `Kuma: ${answer}` } : { error: 'no answer' };
@@ -90,8 +90,8 @@ async function adopt(c: TproxyConfig, version = '2.14.3', answer = version) {
   });
   const chosen = await chooseAdoption({
     host: HOST,
-    repo,
-    files,
+    repo: on.repo,
+    files: on.files,
     kumaDp,
     uid: 5678,
     templateText: h.template,
@@ -137,6 +137,22 @@ describe('adopt, pure', () => {
     expect([...best.files.keys()]).toEqual([`hosts/${HOST}.yaml`]);
     expect(best.files.get(`hosts/${HOST}.yaml`)).toBe(
       `dataplane:\n  vars: { name: hand-1, address: 10.0.9.1, port: 8080, service: web }\nkumaDp:\n  writeTproxyConfigFile: false\n`,
+    );
+  });
+
+  it('a fleet that passes its tproxy file to kuma-dp: the hand-made host, which has none, says so', async () => {
+    const c = defaultTproxyConfig();
+    c.kumaDPUser = 'kuma-dp';
+    c.redirect.dns.enabled = true;
+    c.redirect.inbound.excludePorts = [22];
+    const passing = new Map(files);
+    const fleet = `${files.get('fleet.yaml')!.text.replace('kumaDp:\n', 'kumaDp:\n  passTproxyConfig: true\n')}`;
+    passing.set('fleet.yaml', { path: 'fleet.yaml', text: fleet });
+    const on = { repo: await loadRepo(memoryRepoReader('passing', passing)), files: passing };
+    const { best } = await adopt(c, '2.14.3', '2.14.3', on);
+    expect(best.plan?.steps).toEqual([]);
+    expect(best.files.get(`hosts/${HOST}.yaml`)).toContain(
+      '  passTproxyConfig: false\n  writeTproxyConfigFile: false\n',
     );
   });
 

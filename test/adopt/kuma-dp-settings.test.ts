@@ -28,6 +28,7 @@ describe('adoptKumaDpCommand', () => {
       dataplaneFile: '/kuma/example-server-dataplane.yaml',
       envoyBinary: '/usr/local/bin/envoy',
       corednsBinary: '/usr/local/bin/coredns',
+      passTproxyConfig: false,
       writeTproxyConfigFile: false,
     });
     expect(Object.entries(r.vars)).toEqual([
