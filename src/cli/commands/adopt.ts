@@ -5,8 +5,7 @@ import { KumaGitopsError } from '../../errors.js';
 import type { Issue } from '../../issues.js';
 import type { Command } from '../command.js';
 import { formatPlanText } from '../format-plan.js';
-import { HOST_FLAGS } from './host-flags.js';
-import { policyFromArgs } from './policy-flags.js';
+import { HOST_FLAGS, hostArgs } from './host-flags.js';
 
 /**
  * `adopt`: bring a host set up by hand (the guide's way) into the repository, with a plan that is empty. Reads the
@@ -38,14 +37,7 @@ config explains, or the remaining plan). The token file is named by its path, ne
   },
   async run(args, io) {
     const repo = args.strings.repo!;
-    const a = await adoptHost({
-      host: args.strings.host!,
-      repo,
-      netns: args.strings.netns,
-      stateDir: args.strings['state-dir']!,
-      supervisor: args.strings.supervisor as 'process' | 'systemd',
-      policy: policyFromArgs(args, 'adopt'),
-    });
+    const a = await adoptHost(hostArgs(args, 'adopt'));
     const output = args.strings.output;
     const { plan, issues, files } = a.choice;
     const ok = plan !== undefined && plan.steps.length === 0;

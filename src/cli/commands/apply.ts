@@ -5,8 +5,7 @@ import { writeFileSafely } from '../../system/safe-write.js';
 import type { Command } from '../command.js';
 import { formatOutcomeText } from '../format-plan.js';
 import { reconcileLog } from '../reconcile-log.js';
-import { HOST_FLAGS } from './host-flags.js';
-import { policyFromArgs } from './policy-flags.js';
+import { HOST_FLAGS, hostArgs } from './host-flags.js';
 
 export const applyCommand: Command = {
   spec: {
@@ -47,15 +46,7 @@ export const applyCommand: Command = {
     const json = args.strings.output === 'json';
     const log = await reconcileLog(io, json, host);
     const stateDir = args.strings['state-dir']!;
-    const { target, ports } = await prepareHost({
-      repo: args.strings.repo!,
-      host,
-      netns: args.strings.netns,
-      stateDir,
-      supervisor: args.strings.supervisor as 'process' | 'systemd',
-      policy: policyFromArgs(args, 'apply'),
-      log,
-    });
+    const { target, ports } = await prepareHost({ ...hostArgs(args, 'apply'), log });
     const started = performance.now();
     const outcome = await reconcileHost({
       target,

@@ -1,5 +1,6 @@
-import type { FlagSpec } from '../args.js';
-import { POLICY_FLAGS } from './policy-flags.js';
+import type { HostPolicy } from '../../validate/host-policy.js';
+import type { FlagSpec, ParsedArgs } from '../args.js';
+import { POLICY_FLAGS, policyFromArgs } from './policy-flags.js';
 
 /** Flags shared by `plan` and `apply`: which host, where its network lives, where the reconciler keeps state. */
 export const HOST_FLAGS: Record<string, FlagSpec> = {
@@ -26,3 +27,25 @@ export const HOST_FLAGS: Record<string, FlagSpec> = {
   output: { kind: 'string', choices: ['text', 'json'], default: 'text', value: 'FORMAT', help: 'text or json' },
   ...POLICY_FLAGS,
 };
+
+/** What HOST_FLAGS say, for plan, apply and adopt: the host, its repository, namespace, state and policy. */
+export function hostArgs(
+  args: ParsedArgs,
+  command: string,
+): {
+  repo: string;
+  host: string;
+  netns: string | undefined;
+  stateDir: string;
+  supervisor: 'process' | 'systemd';
+  policy: HostPolicy;
+} {
+  return {
+    repo: args.strings.repo!,
+    host: args.strings.host!,
+    netns: args.strings.netns,
+    stateDir: args.strings['state-dir']!,
+    supervisor: args.strings.supervisor as 'process' | 'systemd',
+    policy: policyFromArgs(args, command),
+  };
+}

@@ -6,8 +6,7 @@ import { readStatus } from '../../reconcile/reconcile-host.js';
 import type { Command } from '../command.js';
 import { formatNativeNftText, formatPlanText } from '../format-plan.js';
 import { reconcileLog } from '../reconcile-log.js';
-import { HOST_FLAGS } from './host-flags.js';
-import { policyFromArgs } from './policy-flags.js';
+import { HOST_FLAGS, hostArgs } from './host-flags.js';
 
 export const planCommand: Command = {
   spec: {
@@ -23,15 +22,7 @@ export const planCommand: Command = {
     const host = args.strings.host!;
     const json = args.strings.output === 'json';
     const log = await reconcileLog(io, json, host);
-    const { target, ports } = await prepareHost({
-      repo: args.strings.repo!,
-      host,
-      netns: args.strings.netns,
-      stateDir: args.strings['state-dir']!,
-      supervisor: args.strings.supervisor as 'process' | 'systemd',
-      policy: policyFromArgs(args, 'plan'),
-      log,
-    });
+    const { target, ports } = await prepareHost({ ...hostArgs(args, 'plan'), log });
     const live = await ports.readLive({ nativeNft: true });
     refuseUnlessPossible(target, live);
     const plan = planHost(target, live);
