@@ -1,4 +1,5 @@
 import { loadRepo } from '../desired/load-repo.js';
+import { memoryRepoReader } from '../desired/memory-reader.js';
 import { KumaGitopsError } from '../errors.js';
 import { dirRepoReader } from '../io/dir-reader.js';
 import { readLive } from '../live/read-live-state.js';
@@ -52,7 +53,7 @@ export async function adoptHost(o: AdoptOptions): Promise<Adoption> {
     const file = await reader.read(path);
     if (file) files.set(path, file);
   }
-  const repo = await loadRepo(reader);
+  const repo = await loadRepo(memoryRepoReader(reader.label, files));
   const runner = createCommandRunner({ netns: o.netns });
   const adoptee = await readAdoptee({ host: o.host, runner, stateDir: o.stateDir, supervisor: o.supervisor });
   const problems = [...adoptee.kumaDp.problems];
