@@ -39,8 +39,11 @@ export function uidExclusions(output: readonly SavedRule[]): string[] {
     const proto = arg(r, '-p');
     if (arg(r, '-j') !== 'RETURN' || uids === undefined || ports === undefined || proto === undefined) continue;
     const spelled = ports === '1:65535' ? '*' : ports.replace(/:/g, '-');
-    const same = entries.find((e) => e.ports === spelled && e.uids === uids && e.proto !== proto);
-    if (same) same.proto = '*';
+    // kumactl writes a `*` entry as its TCP rule and, right after it, its UDP one: only that pair is one entry
+    // (a `tcp:` entry next to a `*` one for the same UID must keep its own place).
+    const last = entries.at(-1);
+    const pair = last && last.ports === spelled && last.uids === uids && last.proto !== proto && last.proto !== '*';
+    if (pair) last.proto = '*';
     else entries.push({ proto, ports: spelled, uids });
   }
   return entries.map((e) => `${e.proto}:${e.ports}:${e.uids}`);

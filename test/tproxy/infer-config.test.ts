@@ -83,6 +83,14 @@ describe('inferTproxyConfig', () => {
     expect(r.ok && saves(r.config, r.uid)).toEqual(saves(c, '5678'));
   });
 
+  it('a `tcp:` UID entry before a `*` one for the same UID keeps its place (rules tcp, tcp, udp)', () => {
+    const c = defaultTproxyConfig();
+    c.kumaDPUser = 'kuma-dp';
+    c.redirect.outbound.excludePortsForUIDs = ['tcp:*:0', '*:*:0'];
+    const r = inferTproxyConfig(liveOf(c), FACTS, V214);
+    expect(r.ok && r.config.redirect.outbound.excludePortsForUIDs).toEqual(['tcp:*:0', '*:*:0']);
+  });
+
   it('vnet networks and excluded UIDs are read back', () => {
     const c = defaultTproxyConfig();
     c.kumaDPUser = 'kuma-dp';
