@@ -3,17 +3,15 @@
  * wave x waveDelay after the agent first saw a revision (kept in its state, so a restart does not reset it),
  * `paused`, and the Alertmanager gate (a revision with a rollback firing is held; a newer one is judged on its own).
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AgentConfig } from '../../src/agent/agent-config.js';
 import { type AgentState, EMPTY_STATE, readAgentState, writeAgentState } from '../../src/agent/agent-state.js';
-import type { ApplyRendered, RevisionContext } from '../../src/agent/apply-revision.js';
-import { openGitSource } from '../../src/agent/git-source.js';
 import type { GateAnswer } from '../../src/agent/rollout-gate.js';
 import { syncOnce } from '../../src/agent/sync-once.js';
-import { commitFiles, initRepo } from '../support/git-repo.js';
+import { agentRepo } from '../support/agent-repo.js';
+import { commitFiles } from '../support/git-repo.js';
 import { SAMPLE_REPO } from '../support/sample-repo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kg-rollout-'));
@@ -21,44 +19,21 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const T0 = Date.parse('2026-12-03T10:00:00Z');
 const MIN = 60_000;
 
-let n = 0;
+const SAMPLE_FLEET = readFileSync(join(SAMPLE_REPO, 'fleet.yaml'), 'utf8');
+const SAMPLE_HOST = readFileSync(join(SAMPLE_REPO, 'hosts/example-server.yaml'), 'utf8');
+/** The sample's fleet and host files with these lines added. */
+const files = (fleet = '', host = '') => ({
+  'desired-state/fleet.yaml': `${SAMPLE_FLEET}${fleet}`,
+  'desired-state/hosts/example-server.yaml': `${SAMPLE_HOST}${host}`,
+});
+
 async function setup(o: { fleet?: string; host?: string; gate?: (commit: string) => Promise<GateAnswer> }) {
-  const dir = join(work, `r${n++}`);
-  mkdirSync(dir);
-  initRepo(dir);
-  cpSync(SAMPLE_REPO, join(dir, 'desired-state'), { recursive: true });
-  const fleetFile = join(dir, 'desired-state/fleet.yaml');
-  const hostFile = join(dir, 'desired-state/hosts/example-server.yaml');
-  const [fleetText, hostText] = [readFileSync(fleetFile, 'utf8'), readFileSync(hostFile, 'utf8')];
-  const files = (fleet = '', host = '') => ({
-    'desired-state/fleet.yaml': `${fleetText}${fleet}`,
-    'desired-state/hosts/example-server.yaml': `${hostText}${host}`,
-  });
-  const base = files(o.fleet, o.host);
-  const first = commitFiles(dir, base, 'sample');
-  const applied: string[] = [];
-  const apply: ApplyRendered = async (_rendered, commit) => {
-    applied.push(commit);
-    return { status: 'applied', plan: { host: 'example-server', steps: [] } as never };
-  };
-  const config = {
-    host: 'example-server',
-    source: { url: dir, branch: 'main', path: 'desired-state', pollMs: 1000, timeoutMs: 1000 },
-    policy: { writeRoots: ['/kuma/'], kumaDpUsers: [{ name: 'kuma-dp', uid: 5678 }] },
-  } as AgentConfig;
-  const stateDir = join(dir, 'state');
-  const source = await openGitSource({ stateDir, url: dir, branch: 'main', timeoutMs: 1000 });
   let now = T0;
-  const events: string[] = [];
-  const ctx: RevisionContext = {
-    config,
-    gitdir: source.gitdir,
-    salt: 's',
-    apply,
-    log: (event) => events.push(event),
+  const { dir, stateDir, first, applied, events, ctx, source } = await agentRepo(work, {
+    files: files(o.fleet, o.host),
     now: () => new Date(now),
     ...(o.gate ? { askGate: o.gate } : {}),
-  };
+  });
   let state: AgentState = structuredClone(EMPTY_STATE);
   return {
     first,

@@ -2,56 +2,26 @@
  * One sync of the agent against a local git repository (the `url: /path` source: no network), with a recording door
  * in place of the host: what is applied, recorded, refused or held, and what the state remembers.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AgentConfig } from '../../src/agent/agent-config.js';
 import { type AgentState, EMPTY_STATE } from '../../src/agent/agent-state.js';
-import type { ApplyRendered, RevisionContext } from '../../src/agent/apply-revision.js';
-import { openGitSource } from '../../src/agent/git-source.js';
 import { syncOnce } from '../../src/agent/sync-once.js';
 import { KumaGitopsError } from '../../src/errors.js';
 import type { ReconcileOutcome } from '../../src/reconcile/reconcile-host.js';
-import { commitFiles, git, initRepo } from '../support/git-repo.js';
-import { SAMPLE_REPO } from '../support/sample-repo.js';
+import { agentRepo } from '../support/agent-repo.js';
+import { commitFiles, git } from '../support/git-repo.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kg-sync-once-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-let n = 0;
 /** A repository with the sample desired state in `desired-state/`, and a context around it. */
 async function setup(outcome: ReconcileOutcome['status'] | Error = 'applied') {
-  const dir = join(work, `r${n++}`);
-  mkdirSync(dir);
-  initRepo(dir);
-  cpSync(SAMPLE_REPO, join(dir, 'desired-state'), { recursive: true });
-  const first = commitFiles(dir, {}, 'sample');
-  const applied: string[] = [];
-  const apply: ApplyRendered = async (_rendered, commit) => {
-    applied.push(commit);
-    if (outcome instanceof Error) throw outcome;
-    return {
-      status: outcome,
-      plan: { host: 'example-server', steps: [] } as never,
-      ...(outcome === 'rolled-back' ? { error: 'kuma-dp did not become ready' } : {}),
-    };
-  };
-  const config = {
-    host: 'example-server',
-    source: { url: dir, branch: 'main', path: 'desired-state', pollMs: 1000, timeoutMs: 1000 },
-    policy: { writeRoots: ['/kuma/'], kumaDpUsers: [{ name: 'kuma-dp', uid: 5678 }] },
-  } as AgentConfig;
-  const source = await openGitSource({ stateDir: join(dir, 'state'), url: dir, branch: 'main', timeoutMs: 1000 });
-  const events: string[] = [];
-  const ctx: RevisionContext = {
-    config,
-    gitdir: source.gitdir,
-    salt: 's',
-    apply,
-    log: (e) => events.push(e),
+  const { dir, first, applied, events, ctx, source } = await agentRepo(work, {
+    outcome,
     now: () => new Date('2026-12-03T10:00:00Z'),
-  };
+  });
   const state: AgentState = structuredClone(EMPTY_STATE);
   const sync = () => syncOnce(ctx, source, state);
   const hostFile = (text: string) => ({ 'desired-state/hosts/example-server.yaml': text });
