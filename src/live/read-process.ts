@@ -12,7 +12,9 @@ import { LiveReadError } from './live-errors.js';
 export type LiveProcess = Omit<LiveKumaDp, 'ready'>;
 
 // Wrappers that fork and wait rather than exec: the process that matters is their child.
+const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 const FORKING_WRAPPERS = new Set(['runuser', 'su', 'sudo']);
+export const isForkingWrapper = (argv: readonly string[]): boolean => FORKING_WRAPPERS.has(basename(argv[0] ?? ''));
 const VANISHED = new Set(['ENOENT', 'ESRCH']);
 
 async function readEnviron(pid: number): Promise<string | undefined> {
@@ -34,12 +36,10 @@ export function parseEnviron(text: string): Record<string, string> {
   return env;
 }
 
-const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-
 /** Follows forking wrappers (runuser, su, sudo) down to the process they run; at most a few levels. */
 async function innermost(process: ProcInfo): Promise<ProcInfo> {
   let current = process;
-  for (let depth = 0; depth < 4 && FORKING_WRAPPERS.has(basename(current.argv[0] ?? '')); depth++) {
+  for (let depth = 0; depth < 4 && isForkingWrapper(current.argv); depth++) {
     const [child] = await childrenOf(current.pid);
     if (child === undefined) break; // a wrapper that exec'd, or whose child is gone: the wrapper is all there is
     current = child;

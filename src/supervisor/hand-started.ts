@@ -1,7 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { KumaGitopsError } from '../errors.js';
+import { isForkingWrapper } from '../live/read-process.js';
 import { childrenOf, isLive, liveProcesses, type ProcInfo, readProc, stdoutTarget } from './proc-table.js';
+import { signal, waitFor } from './process-group.js';
 import type { Supervisor } from './supervisor.js';
 
 /**
@@ -64,25 +66,20 @@ export async function findOneHandStarted(o: HandStartedOptions): Promise<ProcInf
  */
 export async function stopHandStarted(leader: ProcInfo, timeoutMs: number): Promise<void> {
   const tree = await descendants(leader);
-  const main = tree.find((p) => p !== leader && runsKumaDp(p.argv) && !isWrapper(p.argv)) ?? leader;
+  const main = tree.find((p) => p !== leader && runsKumaDp(p.argv) && !isForkingWrapper(p.argv)) ?? leader;
   signal(main.pid, 'SIGTERM');
   const alive = async (ps: ProcInfo[]) => {
     const now = await Promise.all(ps.map((p) => readProc(p.pid)));
     return ps.filter((p, n) => isLive(now[n]) && now[n]!.startTime === p.startTime);
   };
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && (await alive([main])).length > 0) await sleep(50);
+  await waitFor(async () => (await alive([main])).length === 0, timeoutMs);
   for (const p of await alive(tree)) signal(p.pid, 'SIGKILL');
-  const killDeadline = Date.now() + 5_000;
-  while ((await alive(tree)).length > 0) {
-    if (Date.now() > killDeadline) {
-      throw new KumaGitopsError(
-        'supervisor.stop-failed',
-        `the hand-started kuma-dp (pid ${leader.pid}) survived SIGKILL: check for processes stuck in the kernel (state D) and stop them by hand`,
-        { pid: leader.pid },
-      );
-    }
-    await sleep(50);
+  if (!(await waitFor(async () => (await alive(tree)).length === 0, 5_000))) {
+    throw new KumaGitopsError(
+      'supervisor.stop-failed',
+      `the hand-started kuma-dp (pid ${leader.pid}) survived SIGKILL: check for processes stuck in the kernel (state D) and stop them by hand`,
+      { pid: leader.pid },
+    );
   }
 }
 
@@ -90,17 +87,6 @@ async function descendants(root: ProcInfo): Promise<ProcInfo[]> {
   const all = [root];
   for (let i = 0; i < all.length && all.length < 256; i++) all.push(...(await childrenOf(all[i]!.pid)));
   return all;
-}
-
-const isWrapper = (argv: readonly string[]) => ['runuser', 'su', 'sudo'].includes(basename(argv[0] ?? ''));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
 }
 
 /**

@@ -74,7 +74,7 @@ function mainProcesses(pgrp: number, members: ProcInfo[]): ProcInfo[] {
 }
 
 /** Polls `done` every 50 ms; false when `timeoutMs` passed first. */
-async function waitFor(done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function waitFor(done: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await done()) return true;
@@ -91,7 +91,8 @@ function commandAfterRunuser(argv: readonly string[]): readonly string[] {
   return isRunuser(argv) && dashes >= 0 ? argv.slice(dashes + 1) : argv;
 }
 
-function signal(pid: number, name: NodeJS.Signals): void {
+/** Sends a signal; a process that is gone already is not an error. */
+export function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);
   } catch (error) {
